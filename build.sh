@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# One entry point for building, testing, running and benchmarking EtcdNet.
+#   ./build.sh            publish the etcdnet executable into bin/ (what the Procfile runs)
+#   ./build.sh build      build the solution
+#   ./build.sh test       install test dependencies, build, run every test CI runs
+#   ./build.sh run [args] build and start one member on 127.0.0.1:2379 (extra args go to etcdnet)
+#   ./build.sh bench      etcdnet against a real etcd 3.4, started the same way, figures side by side
+#   ./build.sh soak [N]   N randomized raft simulations (default 2000)
+#   ./build.sh clean      remove build outputs
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT=$(pwd)
+CONFIG=${CONFIG:-Release}
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+# Debian packages the tests and the benchmark need: a real etcdctl, a real etcd to compare against.
+need_packages() {
+  local missing=()
+  command -v etcdctl >/dev/null 2>&1 || missing+=(etcd-client)
+  command -v etcd >/dev/null 2>&1 || missing+=(etcd-server)
+  if [ ${#missing[@]} -gt 0 ]; then
+    local sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    echo "build.sh: installing ${missing[*]}"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+}
+
+build() {
+  dotnet build EtcdNet.sln -c "$CONFIG" -nologo -clp:NoSummary -v:minimal "$@"
+}
+
+publish() {
+  dotnet publish src/EtcdNet/EtcdNet.csproj -c "$CONFIG" -nologo -v:minimal -o "$ROOT/bin"
+}
+
+# Runs each test project and ends with one summary line: "N passed, N failed".
+run_tests() {
+  local log passed=0 failed=0 skipped=0 rc=0
+  log=$(mktemp)
+  for proj in tests/*.Tests/*.csproj; do
+    echo "== $(basename "$proj" .csproj)"
+    if ! dotnet test "$proj" -c "$CONFIG" --no-build -nologo -v:quiet "$@" 2>&1 | tee "$log"; then rc=1; fi
+    local line
+    line=$(grep -E '(Passed|Failed)!? +- +Failed: ' "$log" | tail -n 1 || true)
+    if [ -n "$line" ]; then
+      failed=$((failed + $(sed -E 's/.*Failed: *([0-9]+).*/\1/' <<<"$line")))
+      passed=$((passed + $(sed -E 's/.*Passed: *([0-9]+).*/\1/' <<<"$line")))
+      skipped=$((skipped + $(sed -E 's/.*Skipped: *([0-9]+).*/\1/' <<<"$line")))
+    elif grep -q 'error' "$log"; then
+      rc=1
+    fi
+  done
+  rm -f "$log"
+  echo "test: $passed passed, $failed failed, $skipped skipped"
+  return $rc
+}
+
+cmd=${1:-publish}
+[ $# -gt 0 ] && shift
+case "$cmd" in
+  publish) publish ;;
+  build) build "$@" ;;
+  test)
+    need_packages
+    build
+    run_tests "$@"
+    ;;
+  run)
+    publish
+    exec "$ROOT/bin/etcdnet" --listen-client-urls http://127.0.0.1:2379 --advertise-client-urls http://127.0.0.1:2379 "$@"
+    ;;
+  bench)
+    need_packages
+    build
+    dotnet "artifacts/bin/EtcdNet.Benchmark/${CONFIG,,}/etcdnet-benchmark.dll" compare "$@"
+    ;;
+  soak)
+    build
+    RAFT_SOAK_SEEDS=${1:-2000} dotnet test tests/EtcdNet.Raft.Tests -c "$CONFIG" --no-build -nologo \
+      --filter "FullyQualifiedName~Soak"
+    ;;
+  clean) rm -rf artifacts bin ;;
+  *) echo "usage: ./build.sh [publish|build|test|run|bench|soak N|clean]" >&2; exit 2 ;;
+esac
