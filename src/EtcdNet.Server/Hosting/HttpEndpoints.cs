@@ -1,0 +1,31 @@
+using Microsoft.AspNetCore.Http;
+
+namespace EtcdNet.Server.Hosting;
+
+/// <summary>The plain HTTP endpoints etcd serves beside gRPC on every client URL.</summary>
+public static class HttpEndpoints
+{
+    public static Task HandleAsync(HttpContext context, EtcdServer server)
+    {
+        switch (context.Request.Path.Value)
+        {
+            case "/health":
+                // One member is always its own leader and no alarm exists yet: healthy while serving.
+                return Json(context, """{"health":"true","reason":""}""");
+            case "/version":
+                return Json(context, $$"""{"etcdserver":"{{EtcdServer.Version}}","etcdcluster":"{{ClusterVersion}}"}""");
+            default:
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return context.Response.WriteAsync("404 page not found\n");
+        }
+    }
+
+    /// <summary>The cluster version etcd reports is the major.minor of its members with patch 0.</summary>
+    private const string ClusterVersion = "3.5.0";
+
+    private static Task Json(HttpContext context, string body)
+    {
+        context.Response.ContentType = "application/json";
+        return context.Response.WriteAsync(body);
+    }
+}

@@ -1,0 +1,26 @@
+namespace EtcdNet.Server;
+
+/// <summary>What an etcd member is configured with, typed; built by the executable from flags, env or config file.</summary>
+public sealed record ServerOptions
+{
+    // URLs stay strings in etcd's form (scheme://host:port): member ids hash their exact text.
+    public string Name { get; init; } = "default";
+    public required string DataDir { get; init; }
+    public IReadOnlyList<string> ListenClientUrls { get; init; } = ["http://localhost:2379"];
+    public IReadOnlyList<string> AdvertiseClientUrls { get; init; } = ["http://localhost:2379"];
+    public IReadOnlyList<string> ListenPeerUrls { get; init; } = ["http://localhost:2380"];
+    public IReadOnlyList<string> InitialAdvertisePeerUrls { get; init; } = ["http://localhost:2380"];
+    public string InitialCluster { get; init; } = "";
+    public string InitialClusterToken { get; init; } = "etcd-cluster";
+    public string InitialClusterState { get; init; } = "new";
+    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromMilliseconds(100);
+    public TimeSpan ElectionTimeout { get; init; } = TimeSpan.FromMilliseconds(1000);
+    public int MaxTxnOps { get; init; } = 128;
+    public int MaxRequestBytes { get; init; } = 1572864;
+    public long QuotaBackendBytes { get; init; }
+    public TimeSpan BackendBatchInterval { get; init; } = TimeSpan.FromMilliseconds(100);
+    public int BackendBatchLimit { get; init; } = 10000;
+
+    /// <summary>How long a proposal may wait to be applied: etcd's 5 s plus two election timeouts.</summary>
+    public TimeSpan RequestTimeout => TimeSpan.FromSeconds(5) + 2 * ElectionTimeout;
+}

@@ -1,0 +1,50 @@
+using EtcdNet.Api.Etcdserverpb;
+using EtcdNet.Grpc;
+using EtcdNet.Server.Errors;
+using Google.Protobuf;
+
+namespace EtcdNet.Server.Services;
+
+/// <summary>
+/// The method table of the v3 API this member serves. Each handler is wrapped so that whatever it throws reaches the
+/// client as etcd's status and message. Methods not listed here answer Unimplemented.
+/// </summary>
+public static class EtcdServices
+{
+    public static GrpcServiceRegistry Register(GrpcServiceRegistry registry, EtcdServer server)
+    {
+        var kv = new KvService(server);
+        Unary<RangeRequest, RangeResponse>(registry, "etcdserverpb.KV", "Range", kv.Range);
+        Unary<PutRequest, PutResponse>(registry, "etcdserverpb.KV", "Put", kv.Put);
+        Unary<DeleteRangeRequest, DeleteRangeResponse>(registry, "etcdserverpb.KV", "DeleteRange", kv.DeleteRange);
+        Unary<TxnRequest, TxnResponse>(registry, "etcdserverpb.KV", "Txn", kv.Txn);
+        Unary<CompactionRequest, CompactionResponse>(registry, "etcdserverpb.KV", "Compact", kv.Compact);
+
+        var maintenance = new MaintenanceService(server);
+        Unary<StatusRequest, StatusResponse>(registry, "etcdserverpb.Maintenance", "Status", maintenance.Status);
+        Unary<AlarmRequest, AlarmResponse>(registry, "etcdserverpb.Maintenance", "Alarm", maintenance.Alarm);
+
+        var cluster = new ClusterService(server);
+        Unary<MemberListRequest, MemberListResponse>(registry, "etcdserverpb.Cluster", "MemberList", cluster.MemberList);
+        return registry;
+    }
+
+    private static void Unary<TReq, TResp>(
+        GrpcServiceRegistry registry, string service, string method, Func<TReq, CallContext, ValueTask<TResp>> handler)
+        where TReq : class, IMessage<TReq>, new()
+        where TResp : class, IMessage<TResp>, new()
+    {
+        registry.AddUnary(service, method, ProtoMarshaller.For<TReq>(), ProtoMarshaller.For<TResp>(),
+            async (request, context) =>
+            {
+                try
+                {
+                    return await handler(request, context).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not RpcException && !context.CancellationToken.IsCancellationRequested)
+                {
+                    throw ErrorMapping.ToRpcException(e);
+                }
+            });
+    }
+}
