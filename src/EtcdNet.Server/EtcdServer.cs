@@ -3,7 +3,8 @@ using EtcdNet.Mvcc;
 using EtcdNet.Server.Apply;
 using EtcdNet.Server.Errors;
 using EtcdNet.Server.Membership;
-using EtcdNet.Storage.Backend;
+using Member = EtcdNet.Server.Membership.Member;
+using EtcdNet.Storage;
 using Google.Protobuf;
 using Microsoft.Extensions.Logging;
 

@@ -8,7 +8,7 @@ namespace EtcdNet.Configuration;
 public static class FlagParser
 {
     /// <summary>Parses <paramref name="args"/>; returns the names set and the arguments left after the flags.</summary>
-    public static (HashSet<string> Set, List<string> Rest) Parse(
+    public static (HashSet<string> Set, List<string> Remaining) Parse(
         IReadOnlyList<string> args, IReadOnlyDictionary<string, Flag> flags, EtcdConfig config)
     {
         var set = new HashSet<string>(StringComparer.Ordinal);

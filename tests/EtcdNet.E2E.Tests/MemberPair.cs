@@ -1,0 +1,95 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using EtcdNet.TestKit;
+
+namespace EtcdNet.E2E.Tests;
+
+/// <summary>
+/// A fresh etcdnet member beside a fresh real etcd 3.4 member, driven with the same etcdctl commands. Outputs are
+/// compared after normalising what legitimately differs: ids, URLs, raft terms, timings and the client's own warnings.
+/// </summary>
+public sealed partial class MemberPair : IAsyncDisposable
+{
+    private MemberPair(Member etcdNet, Member etcd, Identity etcdNetIds, Identity etcdIds)
+    {
+        EtcdNet = etcdNet;
+        Etcd = etcd;
+        _etcdNetIds = etcdNetIds;
+        _etcdIds = etcdIds;
+    }
+
+    private readonly Identity _etcdNetIds;
+    private readonly Identity _etcdIds;
+
+    public Member EtcdNet { get; }
+    public Member Etcd { get; }
+
+    public static async Task<MemberPair> StartAsync()
+    {
+        var etcdNet = await Member.StartAsync(ServerKind.EtcdNet).ConfigureAwait(false);
+        try
+        {
+            var etcd = await Member.StartAsync(ServerKind.Etcd).ConfigureAwait(false);
+            return new MemberPair(etcdNet, etcd, await Identity.ReadAsync(etcdNet).ConfigureAwait(false), await Identity.ReadAsync(etcd).ConfigureAwait(false));
+        }
+        catch
+        {
+            await etcdNet.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Runs the command on both; asserts the normalised exit code, stdout and error lines match.</summary>
+    public async Task<CommandResult> SameAsync(string[] args, string? stdin = null)
+    {
+        var expected = await Etcdctl.RunAsync(Etcd.ClientUrl, args, stdin).ConfigureAwait(false);
+        var actual = await Etcdctl.RunAsync(EtcdNet.ClientUrl, args, stdin).ConfigureAwait(false);
+        var command = "etcdctl " + string.Join(' ', args);
+        Assert.True(expected.ExitCode == actual.ExitCode,
+            $"{command}: exit code etcd={expected.ExitCode} etcdnet={actual.ExitCode}\netcd: {expected}\netcdnet: {actual}");
+        Assert.Equal(Normalize(expected.Stdout, Etcd, _etcdIds), Normalize(actual.Stdout, EtcdNet, _etcdNetIds));
+        Assert.Equal(ErrorLines(expected.Stderr), ErrorLines(actual.Stderr));
+        return actual;
+    }
+
+    /// <summary>etcdctl's "Error: ..." lines; its retry warnings carry random client ids and are left out.</summary>
+    private static string ErrorLines(string stderr) =>
+        string.Join('\n', stderr.Split('\n').Where(l => l.StartsWith("Error:", StringComparison.Ordinal)));
+
+    private static string Normalize(string text, Member member, Identity ids)
+    {
+        text = text.Replace(member.ClientUrl, "<client-url>", StringComparison.Ordinal)
+            .Replace(member.PeerUrl, "<peer-url>", StringComparison.Ordinal)
+            .Replace(ids.MemberId.ToString(), "<member-id>", StringComparison.Ordinal)
+            .Replace(ids.MemberId.ToString("x"), "<member-id>", StringComparison.Ordinal)
+            .Replace(ids.ClusterId.ToString(), "<cluster-id>", StringComparison.Ordinal)
+            .Replace(ids.ClusterId.ToString("x"), "<cluster-id>", StringComparison.Ordinal);
+        text = RaftTerm().Replace(text, "\"raft_term\":<term>");
+        return Took().Replace(text, "took = <t>");
+    }
+
+    [GeneratedRegex("\"raft_term\":\\d+")]
+    private static partial Regex RaftTerm();
+
+    [GeneratedRegex("took = \\S+")]
+    private static partial Regex Took();
+
+    public async ValueTask DisposeAsync()
+    {
+        await EtcdNet.DisposeAsync().ConfigureAwait(false);
+        await Etcd.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>A member's ids, read from its own endpoint status.</summary>
+    private sealed record Identity(ulong MemberId, ulong ClusterId)
+    {
+        public static async Task<Identity> ReadAsync(Member member)
+        {
+            var status = await Etcdctl.RunAsync(member.ClientUrl, ["endpoint", "status", "-w", "json"]).ConfigureAwait(false);
+            Assert.True(status.ExitCode == 0, status.ToString());
+            using var json = JsonDocument.Parse(status.Stdout);
+            var header = json.RootElement[0].GetProperty("Status").GetProperty("header");
+            return new Identity(header.GetProperty("member_id").GetUInt64(), header.GetProperty("cluster_id").GetUInt64());
+        }
+    }
+}
