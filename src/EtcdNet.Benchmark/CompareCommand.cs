@@ -1,0 +1,234 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using EtcdNet.Api.Etcdserverpb;
+using Google.Protobuf;
+
+namespace EtcdNet.Benchmark;
+
+/// <summary>
+/// The `compare` command behind `./build.sh bench`: the same workloads against a real etcd and an etcdnet member,
+/// one server at a time, figures side by side in the console and in .bench/results.md.
+/// </summary>
+public static class CompareCommand
+{
+    private const int KeySize = 8;
+    private const int ValSize = 256;
+    private const string RangeKey = "foo";
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+
+    /// <summary>One measured workload; Consistency is null for puts.</summary>
+    private sealed record Workload(string Name, int Clients, int Conns, int Total, string? Consistency);
+
+    /// <summary>What one server yielded: a report per workload and its memory.</summary>
+    private sealed record ServerRun(Report[] Reports, long IdleRss, long PeakRss, long RssAfterLoad);
+
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
+        var quick = new Option<bool>("--quick") { Description = "Smaller totals, for a fast smoke run" };
+        var etcdnetDll = new Option<string>("--etcdnet-dll")
+        {
+            Description = "etcdnet.dll to run (default: artifacts/bin/EtcdNet/<config>/etcdnet.dll next to this tool)",
+        };
+        var etcd = new Option<string>("--etcd") { Description = "etcd binary to compare against", DefaultValueFactory = _ => "etcd" };
+        var output = new Option<string>("--output") { Description = "Markdown file to write (default: <repo>/.bench/results.md)" };
+        var command = new Command("compare", "Run the same workloads against etcd and etcdnet, one at a time, and compare")
+        {
+            quick, etcdnetDll, etcd, output,
+        };
+        command.SetAction((parse, ct) => RunAsync(
+            parse.GetValue(quick),
+            parse.GetValue(etcdnetDll) ?? DefaultEtcdnetDll(),
+            parse.GetRequiredValue(etcd),
+            parse.GetValue(output) ?? Path.Combine(RepoRoot(), ".bench", "results.md"),
+            ct));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(bool quick, string etcdnetDll, string etcdBinary, string outputPath, CancellationToken ct)
+    {
+        if (!File.Exists(etcdnetDll))
+        {
+            await Console.Error.WriteLineAsync($"compare: {etcdnetDll} not found; build src/EtcdNet -c Release first").ConfigureAwait(false);
+            return 1;
+        }
+
+        var workloads = Workloads(quick);
+        // etcdnet goes first so a server that does not start fails the run before etcd's minute of load.
+        var etcdnet = await MeasureAsync("etcdnet", "dotnet", [etcdnetDll], workloads, quick, ct).ConfigureAwait(false);
+        if (etcdnet is null)
+        {
+            return 1;
+        }
+
+        var etcd = await MeasureAsync("etcd", etcdBinary, [], workloads, quick, ct).ConfigureAwait(false);
+        if (etcd is null)
+        {
+            return 1;
+        }
+
+        var table = new ComparisonTable();
+        int errors = 0;
+        for (int i = 0; i < workloads.Length; i++)
+        {
+            table.AddWorkload(workloads[i].Name, etcd.Reports[i], etcdnet.Reports[i]);
+            errors += etcd.Reports[i].ErrorCount + etcdnet.Reports[i].ErrorCount;
+        }
+
+        table.AddMemory("RSS idle", etcd.IdleRss, etcdnet.IdleRss);
+        table.AddMemory("peak RSS (VmHWM)", etcd.PeakRss, etcdnet.PeakRss);
+        table.AddMemory("RSS after load", etcd.RssAfterLoad, etcdnet.RssAfterLoad);
+
+        Console.WriteLine();
+        Console.Write(table.ToText());
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(outputPath))!);
+        await File.WriteAllTextAsync(outputPath, Markdown(table, quick, etcdBinary), ct).ConfigureAwait(false);
+        Console.WriteLine($"\nwrote {outputPath}");
+        if (errors > 0)
+        {
+            await Console.Error.WriteLineAsync($"compare: {errors} requests failed").ConfigureAwait(false);
+            return 1;
+        }
+
+        return 0;
+    }
+
+    private static Workload[] Workloads(bool quick)
+    {
+        int small = quick ? 200 : 2000;
+        int large = quick ? 2000 : 20000;
+        // 50 clients on 5 conns keeps etcd's published ratio of ten clients a connection.
+        return
+        [
+            new($"put, 1 client ({small})", 1, 1, small, null),
+            new($"put, 50 clients ({large})", 50, 5, large, null),
+            new($"range l, 1 client ({small})", 1, 1, small, "l"),
+            new($"range l, 50 clients ({large})", 50, 5, large, "l"),
+            new($"range s, 1 client ({small})", 1, 1, small, "s"),
+            new($"range s, 50 clients ({large})", 50, 5, large, "s"),
+        ];
+    }
+
+    // Null when the server did not start or died; its output has been printed by then.
+    private static async Task<ServerRun?> MeasureAsync(
+        string name, string fileName, string[] leadingArgs, Workload[] workloads, bool quick, CancellationToken ct)
+    {
+        Console.WriteLine($"== {name}");
+        using var server = ServerLauncher.Start(name, fileName, leadingArgs);
+        try
+        {
+            await server.WaitHealthyAsync(StartTimeout, ct).ConfigureAwait(false);
+            long idle = server.ReadMemory().Current;
+            Console.WriteLine($"{name} pid {server.Pid} healthy at {server.ClientUrl}");
+            var endpoints = new[] { server.ClientUrl };
+            await WarmUpAsync(endpoints, quick ? 100 : 1000, ct).ConfigureAwait(false);
+
+            var reports = new Report[workloads.Length];
+            for (int i = 0; i < workloads.Length; i++)
+            {
+                var w = workloads[i];
+                using var kv = new KvConnections(endpoints, w.Conns);
+                reports[i] = w.Consistency is null
+                    ? await PutCommand.RunAsync(kv, w.Clients, PutSettings(w.Total), ct).ConfigureAwait(false)
+                    : await RangeCommand.RunAsync(kv, w.Clients, new RangeCommand.Settings(RangeKey, "", w.Total, w.Consistency == "s", 0), ct)
+                        .ConfigureAwait(false);
+                var r = reports[i];
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{name,-8} {w.Name,-28} {r.RequestsPerSecond,10:F0} req/s  p99 {r.Percentile(99) * 1000,8:F2} ms  errors {r.ErrorCount}"));
+                if (r.ErrorCount > 0)
+                {
+                    Console.Write(r.Format());
+                }
+
+                if (server.HasExited)
+                {
+                    throw new InvalidOperationException($"{name} exited during \"{w.Name}\"");
+                }
+            }
+
+            var (peak, current) = server.ReadMemory();
+            return new ServerRun(reports, idle, peak, current);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            await Console.Error.WriteLineAsync($"compare: {name}: {e.Message}\n--- {name} output (last lines) ---\n{server.RecentOutput()}\n---")
+                .ConfigureAwait(false);
+            return null;
+        }
+    }
+
+    // Unmeasured load first: the JIT (ours and etcdnet's) and both page caches settle, and the range key exists.
+    private static async Task WarmUpAsync(Uri[] endpoints, int total, CancellationToken ct)
+    {
+        using var kv = new KvConnections(endpoints, 1);
+        var key = new PutRequest
+        {
+            Key = ByteString.CopyFromUtf8(RangeKey),
+            Value = ByteString.CopyFrom(new byte[ValSize]),
+        };
+        await kv.PutAsync(0, key, ct).ConfigureAwait(false);
+        var put = await PutCommand.RunAsync(kv, 10, PutSettings(total), ct).ConfigureAwait(false);
+        var range = await RangeCommand.RunAsync(kv, 10, new RangeCommand.Settings(RangeKey, "", total, false, 0), ct).ConfigureAwait(false);
+        if (put.ErrorCount > 0 || range.ErrorCount > 0)
+        {
+            throw new InvalidOperationException("warm-up requests failed:" + put.Format() + range.Format());
+        }
+    }
+
+    // Distinct sequential keys, so the key index grows as in a real load instead of overwriting one key.
+    private static PutCommand.Settings PutSettings(int total) =>
+        new(total, KeySize, ValSize, SequentialKeys: true, KeySpaceSize: 1_000_000, Rate: 0);
+
+    private static string Markdown(ComparisonTable table, bool quick, string etcdBinary)
+    {
+        var s = new StringBuilder();
+        s.Append("# etcdnet vs etcd\n\n");
+        s.Append(CultureInfo.InvariantCulture,
+            $"{DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, {EtcdVersion(etcdBinary)}{(quick ? ", --quick" : "")}.\n\n");
+        s.Append("Each server ran alone as a single member on 127.0.0.1 with a fresh data dir, after an unmeasured warm-up.\n");
+        s.Append(CultureInfo.InvariantCulture,
+            $"Keys {KeySize} B (sequential), values {ValSize} B; ranges read one key; 1 client uses 1 connection, 50 clients use 5.\n");
+        s.Append("For req/s a ratio above 1 means etcdnet is faster; for memory a ratio below 1 means etcdnet uses less.\n\n");
+        s.Append(table.ToMarkdown());
+        return s.ToString();
+    }
+
+    private static string EtcdVersion(string etcdBinary)
+    {
+        try
+        {
+            using var p = Process.Start(new ProcessStartInfo(etcdBinary, "--version") { RedirectStandardOutput = true })!;
+            string first = p.StandardOutput.ReadLine() ?? "";
+            p.WaitForExit(5000);
+            // "etcd Version: 3.4.23"
+            return "etcd " + first[(first.IndexOf(':', StringComparison.Ordinal) + 1)..].Trim();
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return "etcd (version unknown)";
+        }
+    }
+
+    // Both tools build to artifacts/bin/<Project>/<config>/, so etcdnet sits two folders over from this assembly.
+    private static string DefaultEtcdnetDll()
+    {
+        var here = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        string bin = here.Parent?.Parent?.FullName ?? here.FullName;
+        return Path.Combine(bin, "EtcdNet", here.Name, "etcdnet.dll");
+    }
+
+    private static string RepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "EtcdNet.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        return Directory.GetCurrentDirectory();
+    }
+}
