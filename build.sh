@@ -41,7 +41,8 @@ run_tests() {
   log=$(mktemp)
   for proj in tests/*.Tests/*.csproj; do
     echo "== $(basename "$proj" .csproj)"
-    if ! dotnet test "$proj" -c "$CONFIG" --no-build -nologo -v:quiet "$@" 2>&1 | tee "$log"; then rc=1; fi
+    if ! dotnet test "$proj" -c "$CONFIG" --no-build -nologo -v:quiet \
+        --filter "Category!=Soak&Category!=Benchmark" "$@" 2>&1 | tee "$log"; then rc=1; fi
     local line
     line=$(grep -E '(Passed|Failed)!? +- +Failed: ' "$log" | tail -n 1 || true)
     if [ -n "$line" ]; then
@@ -74,12 +75,14 @@ case "$cmd" in
   bench)
     need_packages
     build
+    dotnet test tests/EtcdNet.Raft.Tests -c "$CONFIG" --no-build -nologo --filter "Category=Benchmark" \
+      --logger "console;verbosity=detailed" | grep -E '^\s*(raft|Passed|Failed)' || true
     dotnet "artifacts/bin/EtcdNet.Benchmark/${CONFIG,,}/etcdnet-benchmark.dll" compare "$@"
     ;;
   soak)
     build
     RAFT_SOAK_SEEDS=${1:-2000} dotnet test tests/EtcdNet.Raft.Tests -c "$CONFIG" --no-build -nologo \
-      --filter "FullyQualifiedName~Soak"
+      --filter "Category=Soak" --logger "console;verbosity=normal"
     ;;
   clean) rm -rf artifacts bin ;;
   *) echo "usage: ./build.sh [publish|build|test|run|bench|soak N|clean]" >&2; exit 2 ;;
