@@ -1,44 +1,179 @@
-using EtcdNet.Api.Etcdserverpb;
+using EtcdNet.Api.Mvccpb;
 using EtcdNet.Storage;
+using EtcdNet.Storage.Schema;
 
 namespace EtcdNet.Mvcc;
 
-/// <summary>The multi-version key-value store (etcd's mvcc store): revisions, key index, txn, compaction.</summary>
+/// <summary>
+/// The multi-version key-value store (etcd's mvcc store). Every write transaction gets the next revision and
+/// writes each change under (revision, sub) into the key bucket; the in-memory <see cref="TreeIndex"/> maps keys
+/// to those revisions. Reads (<see cref="Range"/>) run on any thread against the index and a concurrent backend
+/// read; writes run on one apply thread. Compaction drops superseded history in the background.
+/// </summary>
 public sealed partial class KvStore : IDisposable
 {
-    /// <summary>Opens the store over a backend, rebuilding the index from it.</summary>
-    public KvStore(Backend backend, KvStoreOptions? options = null) => throw new NotImplementedException();
+    private readonly Backend _backend;
+    private readonly KvStoreOptions _options;
+    private readonly TreeIndex _index = new();
+    private readonly TxnWrite _txn;
 
-    /// <summary>Revision of the last write transaction (1 for an empty store).</summary>
-    public long CurrentRevision => throw new NotImplementedException();
+    // Published with Volatile so that readers on other threads see a revision only after its writes are buffered.
+    private long _currentRev = 1;
+    private long _compactMainRev = -1;
+    private ulong _consistentIndex;
+    private ulong _savedConsistentIndex;
 
-    /// <summary>Revision of the last compaction; 0 when never compacted.</summary>
-    public long CompactRevision => throw new NotImplementedException();
+    private readonly object _compactionLock = new();
+    private Task _compactionTail = Task.CompletedTask;
+    private volatile bool _stopping;
+
+    /// <summary>
+    /// Opens the store over <paramref name="backend"/> (which it does not own): rebuilds the index from the key
+    /// bucket, recovers current and compact revisions and the consistent index, re-attaches leases, and resumes a
+    /// compaction that was scheduled but not finished before a crash.
+    /// </summary>
+    public KvStore(Backend backend, KvStoreOptions? options = null)
+    {
+        _backend = backend;
+        _options = options ?? new KvStoreOptions();
+        if (_options.CompactionBatchLimit <= 0)
+        {
+            _options.CompactionBatchLimit = 1000;
+        }
+        _txn = new TxnWrite(this);
+        long scheduled = Restore();
+        if (scheduled != 0)
+        {
+            // The earlier process recorded the intent; finish the job (etcd's compactLockfree on restore).
+            _compactMainRev = scheduled;
+            ScheduleCompaction(scheduled);
+        }
+    }
+
+    /// <summary>Revision of the last write transaction that changed something (1 for an empty store).</summary>
+    public long CurrentRevision => Volatile.Read(ref _currentRev);
+
+    /// <summary>Revision of the last requested compaction; 0 when never compacted.</summary>
+    public long CompactRevision => Math.Max(0, Volatile.Read(ref _compactMainRev));
 
     /// <summary>Last applied raft index, persisted in meta with the data.</summary>
-    public ulong ConsistentIndex => throw new NotImplementedException();
+    public ulong ConsistentIndex => Volatile.Read(ref _consistentIndex);
 
-    /// <summary>Range from any thread.</summary>
-    public RangeResponse Range(RangeRequest request) => throw new NotImplementedException();
+    /// <summary>The key index (for watch and tests). Mutated only by the apply thread and compaction.</summary>
+    public TreeIndex Index => _index;
 
-    /// <summary>Put on the apply thread.</summary>
-    public PutResponse Put(PutRequest request) => throw new NotImplementedException();
+    /// <summary>
+    /// Sets the raft index of the entry being applied. Call it BEFORE applying the entry (as etcd does): the value
+    /// is written to meta together with the entry's changes (in the same write transaction) or by <see cref="Commit"/>,
+    /// so a crash can never persist the index without the effects of its entry.
+    /// </summary>
+    public void SetConsistentIndex(ulong index) => Volatile.Write(ref _consistentIndex, index);
 
-    /// <summary>DeleteRange on the apply thread.</summary>
-    public DeleteRangeResponse DeleteRange(DeleteRangeRequest request) => throw new NotImplementedException();
+    /// <summary>Writes the consistent index and durably commits the backend batch (etcd's store.Commit).</summary>
+    public void Commit()
+    {
+        using (_backend.BatchTx.Lock())
+        {
+            SaveConsistentIndexLocked();
+        }
+        _backend.Commit();
+    }
 
-    /// <summary>Txn on the apply thread.</summary>
-    public TxnResponse Txn(TxnRequest request) => throw new NotImplementedException();
+    /// <summary>Stops background compaction (after its current batch). Does not dispose the backend.</summary>
+    public void Dispose()
+    {
+        _stopping = true;
+        Task tail;
+        lock (_compactionLock)
+        {
+            tail = _compactionTail;
+        }
+        try
+        {
+            tail.Wait();
+        }
+        catch (AggregateException)
+        {
+            // A failed compaction was already reported through its task.
+        }
+        _index.Dispose();
+    }
 
-    /// <summary>Schedules a compaction.</summary>
-    public Task Compact(long revision) => throw new NotImplementedException();
+    /// <summary>Writes the consistent index to meta if it moved; the caller holds the batch lock.</summary>
+    internal void SaveConsistentIndexLocked()
+    {
+        ulong index = Volatile.Read(ref _consistentIndex);
+        if (index == _savedConsistentIndex)
+        {
+            return;
+        }
+        _backend.BatchTx.Put(Buckets.Meta, MetaKeys.ConsistentIndexKey, Storage.Schema.ConsistentIndex.Encode(index));
+        _savedConsistentIndex = index;
+    }
 
-    /// <summary>Records the raft index being applied.</summary>
-    public void SetConsistentIndex(ulong index) => throw new NotImplementedException();
+    /// <summary>Rebuilds state from the backend; returns a compaction revision to resume, or 0.</summary>
+    private long Restore()
+    {
+        long scheduled = 0;
+        using ReadTx tx = _backend.ConcurrentReadTx();
+        if (tx.TryGet(Buckets.Meta, MetaKeys.FinishedCompactRevKey, out byte[]? finished))
+        {
+            _compactMainRev = RevisionKey.Decode(finished).Main;
+        }
+        if (tx.TryGet(Buckets.Meta, MetaKeys.ScheduledCompactRevKey, out byte[]? scheduledBytes))
+        {
+            scheduled = RevisionKey.Decode(scheduledBytes).Main;
+        }
+        if (tx.TryGet(Buckets.Meta, MetaKeys.ConsistentIndexKey, out byte[]? ci))
+        {
+            _consistentIndex = Storage.Schema.ConsistentIndex.Decode(ci);
+            _savedConsistentIndex = _consistentIndex;
+        }
 
-    /// <summary>Durable commit.</summary>
-    public void Commit() => throw new NotImplementedException();
+        long currentRev = 1;
+        // The key bucket is in revision order, so replaying it rebuilds each key's generations in order.
+        tx.UnsafeForEach(Buckets.Key, (k, v) =>
+        {
+            Revision rev = Revision.FromBytes(k);
+            currentRev = rev.Main;
+            KeyValue kv = KeyValue.Parser.ParseFrom(v);
+            KeyIndex? ki = _index.Find(kv.Key.Memory);
+            if (Revision.IsTombstone(k))
+            {
+                ki?.Tombstone(rev);
+                return true;
+            }
+            if (ki is not null)
+            {
+                ki.Put(rev);
+            }
+            else
+            {
+                // Earlier history may be compacted away: creation and version come from the stored value.
+                ki = new KeyIndex(kv.Key.ToByteArray());
+                ki.Restore(new Revision(kv.CreateRevision, 0), rev, kv.Version);
+                _index.Insert(ki);
+            }
+            ki.Lease = kv.Lease;
+            return true;
+        });
+        _currentRev = Math.Max(currentRev, _compactMainRev);
+        if (scheduled <= _compactMainRev)
+        {
+            scheduled = 0;
+        }
 
-    /// <inheritdoc />
-    public void Dispose() => throw new NotImplementedException();
+        ILeaseChecker? leases = _options.Leases;
+        if (leases is not null)
+        {
+            _index.ForEach(ki =>
+            {
+                if (ki.Lease != 0)
+                {
+                    leases.Attach(ki.Lease, ki.Key);
+                }
+            });
+        }
+        return scheduled;
+    }
 }

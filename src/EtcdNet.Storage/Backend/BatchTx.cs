@@ -8,7 +8,7 @@ namespace EtcdNet.Storage;
 /// through it see its own uncommitted writes. Every call takes the writer lock; wrap several calls in
 /// <see cref="Lock"/> to keep an automatic commit from landing between them.
 /// </summary>
-public sealed class BatchTx
+public sealed class BatchTx : IBucketReader
 {
     private readonly Backend _backend;
 

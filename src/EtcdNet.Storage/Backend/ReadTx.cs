@@ -7,7 +7,7 @@ namespace EtcdNet.Storage;
 /// A read of the backend from any thread (etcd's concurrentReadTx): one SQLite read transaction plus the
 /// writer's buffered batches as they were when it began. Not thread-safe itself; dispose it when done.
 /// </summary>
-public sealed class ReadTx : IDisposable
+public sealed class ReadTx : IBucketReader, IDisposable
 {
     private readonly Backend _backend;
     private readonly TxBuffer? _older;
