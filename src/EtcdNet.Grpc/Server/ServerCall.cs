@@ -207,6 +207,15 @@ internal sealed class ServerCall
         _deadlineSet && _cts!.IsCancellationRequested && !_http.RequestAborted.IsCancellationRequested
         && !_server.Stopping.IsCancellationRequested;
 
+    /// <summary>A handler that ignored its token and answered late still fails: the client has given up by now.</summary>
+    public void ThrowIfDeadlineExceeded()
+    {
+        if (DeadlineExceeded)
+        {
+            throw new RpcException(StatusCode.DeadlineExceeded, "context deadline exceeded");
+        }
+    }
+
     /// <summary>Maps whatever ended the handler to the status the client gets.</summary>
     public (StatusCode Code, string Detail) MapException(Exception e)
     {

@@ -30,6 +30,7 @@ internal sealed class UnaryServerMethod<TReq, TResp> : ServerMethod
             call.Begin(streaming: false);
             var request = await ReadSingleAsync(call, _request).ConfigureAwait(false);
             var response = await _handler(request, call.Context).ConfigureAwait(false);
+            call.ThrowIfDeadlineExceeded();
             var size = call.MeasureResponse(response, _response);
 
             // Not flushed here: Kestrel sends the frame and the trailers together when the request completes.

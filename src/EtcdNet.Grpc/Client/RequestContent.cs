@@ -1,0 +1,87 @@
+using System.Net;
+using System.Net.Http.Headers;
+
+namespace EtcdNet.Grpc;
+
+/// <summary>The body of a call with one request message: one frame, then END_STREAM.</summary>
+internal sealed class UnaryRequestContent : HttpContent
+{
+    // A fresh array rather than a pooled one: the handler may still be sending it when the response is done.
+    private readonly byte[] _frame;
+
+    private UnaryRequestContent(byte[] frame)
+    {
+        _frame = frame;
+        Headers.ContentType = RequestContentType.Value;
+    }
+
+    public static UnaryRequestContent Create<T>(T message, Marshaller<T> marshaller)
+    {
+        var size = marshaller.Size(message);
+        var frame = GC.AllocateUninitializedArray<byte>(GrpcProtocol.HeaderSize + size);
+        GrpcProtocol.WriteHeader(frame, size);
+        marshaller.Write(message, frame.AsSpan(GrpcProtocol.HeaderSize, size));
+        return new UnaryRequestContent(frame);
+    }
+
+    protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) =>
+        stream.WriteAsync(_frame, 0, _frame.Length);
+
+    protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken) =>
+        stream.WriteAsync(_frame, 0, _frame.Length, cancellationToken);
+
+    protected override bool TryComputeLength(out long length)
+    {
+        // No content-length, as grpc clients send none.
+        length = -1;
+        return false;
+    }
+}
+
+/// <summary>The body of a duplex call: open until the caller half-closes, written to as messages come.</summary>
+internal sealed class StreamingRequestContent : HttpContent
+{
+    private readonly TaskCompletionSource<Stream> _stream = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _complete = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public StreamingRequestContent() => Headers.ContentType = RequestContentType.Value;
+
+    /// <summary>The request stream, once the handler has sent the headers.</summary>
+    public Task<Stream> Stream => _stream.Task;
+
+    /// <summary>Ends the request body (END_STREAM).</summary>
+    public void Complete() => _complete.TrySetResult();
+
+    /// <summary>The request could not be sent: fail waiting writers and let go of the body.</summary>
+    public void Fail(Exception e)
+    {
+        _stream.TrySetException(e);
+        _complete.TrySetResult();
+    }
+
+    protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context)
+    {
+        _stream.TrySetResult(stream);
+        return _complete.Task;
+    }
+
+    protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
+    {
+        // The handler cancels this token when the response ends first (the server finished the call).
+        cancellationToken.Register(static s => ((TaskCompletionSource)s!).TrySetResult(), _complete);
+        _stream.TrySetResult(stream);
+        return _complete.Task;
+    }
+
+    protected override bool TryComputeLength(out long length)
+    {
+        length = -1;
+        return false;
+    }
+}
+
+/// <summary>The request content type, shared because it is never mutated.</summary>
+internal static class RequestContentType
+{
+    public static readonly MediaTypeHeaderValue Value = new(GrpcProtocol.ContentType);
+}
