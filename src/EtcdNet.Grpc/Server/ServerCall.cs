@@ -44,11 +44,25 @@ internal sealed class ServerCall
     {
         _server.Options.Observer?.OnStarted(Method);
         _cts = CancellationTokenSource.CreateLinkedTokenSource(_http.RequestAborted, _server.Stopping);
+        _http.Response.ContentType = GrpcProtocol.ContentType;
+
         DateTime? deadline = null;
         var timeoutHeader = _http.Request.Headers[GrpcProtocol.TimeoutHeader];
-        var response = _http.Response;
-        response.ContentType = GrpcProtocol.ContentType;
-        Context = new CallContext(Method, _http, _cts.Token, null);
+        var timeoutText = timeoutHeader.Count > 0 ? timeoutHeader[0] ?? string.Empty : null;
+        var timeout = TimeSpan.Zero;
+        var timeoutValid = timeoutText is null || GrpcTimeout.TryParse(timeoutText, out timeout);
+        if (timeoutText is not null && timeoutValid && timeout < MaxTimer)
+        {
+            deadline = DateTime.UtcNow + timeout;
+            _deadlineSet = true;
+            _cts.CancelAfter(timeout);
+        }
+
+        Context = new CallContext(Method, _http, _cts.Token, deadline);
+        if (!timeoutValid)
+        {
+            throw new RpcException(StatusCode.Internal, $"transport: malformed time-out: \"{timeoutText}\"");
+        }
 
         // Our own per-message limit replaces Kestrel's whole-body cap (30 MB by default), which would otherwise
         // end a long Watch or LeaseKeepAlive stream after 30 MB in total.
@@ -69,23 +83,6 @@ internal sealed class ServerCall
 
             _readCancellation = _cts.Token.UnsafeRegister(
                 static state => ((PipeReader)state!).CancelPendingRead(), _http.Request.BodyReader);
-        }
-
-        if (timeoutHeader.Count > 0)
-        {
-            var text = timeoutHeader[0] ?? string.Empty;
-            if (!GrpcTimeout.TryParse(text, out var timeout))
-            {
-                throw new RpcException(StatusCode.Internal, $"transport: malformed time-out: \"{text}\"");
-            }
-
-            if (timeout < MaxTimer)
-            {
-                deadline = DateTime.UtcNow + timeout;
-                _deadlineSet = true;
-                _cts.CancelAfter(timeout);
-                Context = new CallContext(Method, _http, _cts.Token, deadline);
-            }
         }
 
         var encoding = _http.Request.Headers[GrpcProtocol.EncodingHeader];

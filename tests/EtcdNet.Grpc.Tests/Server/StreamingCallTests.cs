@@ -36,6 +36,18 @@ public sealed class StreamingCallTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ServerStreaming_NoMessages_EndsOk()
+    {
+        var received = new List<string>();
+        await foreach (var m in _channel.ServerStreaming("/test.Echo/Count", "0", Marshallers.String, Marshallers.String))
+        {
+            received.Add(m);
+        }
+
+        Assert.Empty(received);
+    }
+
+    [Fact]
     public async Task ServerStreaming_Raw_SendsFramesThenOkTrailers()
     {
         var response = await _raw.PostAsync("/test.Echo/Count", RawGrpc.Frame("3"u8.ToArray()));
