@@ -10,7 +10,6 @@ public static class ClientFlags
     {
         Description = "gRPC endpoints",
         DefaultValueFactory = _ => "127.0.0.1:2379",
-        Recursive = true,
     };
 
     /// <summary>Number of gRPC connections.</summary>
@@ -18,7 +17,6 @@ public static class ClientFlags
     {
         Description = "Total number of gRPC connections",
         DefaultValueFactory = _ => 1,
-        Recursive = true,
     };
 
     /// <summary>Number of concurrent clients.</summary>
@@ -26,23 +24,22 @@ public static class ClientFlags
     {
         Description = "Total number of gRPC clients",
         DefaultValueFactory = _ => 1,
-        Recursive = true,
     };
 
     /// <summary>Print six decimals instead of four.</summary>
     public static readonly Option<bool> Precise = new("--precise")
     {
         Description = "use full floating point precision",
-        Recursive = true,
     };
 
-    /// <summary>Adds the shared flags to the root command.</summary>
-    public static void AddTo(Command root)
+    /// <summary>Adds the shared flags to a command; the root and each load command carry them.</summary>
+    /// <remarks>etcd's benchmark takes them before the command name; accepting them after it too costs nothing.</remarks>
+    public static void AddTo(Command command)
     {
-        root.Options.Add(Endpoints);
-        root.Options.Add(Conns);
-        root.Options.Add(Clients);
-        root.Options.Add(Precise);
+        command.Options.Add(Endpoints);
+        command.Options.Add(Conns);
+        command.Options.Add(Clients);
+        command.Options.Add(Precise);
     }
 
     /// <summary>Opens the connections the parsed flags ask for.</summary>

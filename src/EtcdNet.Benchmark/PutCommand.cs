@@ -21,6 +21,7 @@ public static class PutCommand
         var keySpace = new Option<int>("--key-space-size") { Description = "Maximum possible keys", DefaultValueFactory = _ => 1 };
         var rate = new Option<double>("--rate") { Description = "Maximum puts per second (0 is no limit)" };
         var command = new Command("put", "Benchmark put") { total, keySize, valSize, sequential, keySpace, rate };
+        ClientFlags.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
             var settings = new Settings(parse.GetValue(total), parse.GetValue(keySize), parse.GetValue(valSize),

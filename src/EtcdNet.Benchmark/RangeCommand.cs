@@ -24,6 +24,7 @@ public static class RangeCommand
         consistency.AcceptOnlyFromAmong("l", "s");
         var rate = new Option<double>("--rate") { Description = "Maximum range requests per second (0 is no limit)" };
         var command = new Command("range", "Benchmark range") { key, end, total, consistency, rate };
+        ClientFlags.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
             var settings = new Settings(parse.GetRequiredValue(key), parse.GetValue(end) ?? "", parse.GetValue(total),

@@ -84,8 +84,6 @@ public sealed class ServerLauncher : IDisposable
             process.Start();
             process.BeginOutputReadLine();
             process.BeginErrorReadLine();
-            // Should this tool be ended before it disposes the launcher (Ctrl+C past the grace period), still stop the server.
-            AppDomain.CurrentDomain.ProcessExit += launched.OnProcessExit;
             return launched;
         }
         catch
@@ -107,6 +105,8 @@ public sealed class ServerLauncher : IDisposable
         {
             if (process.HasExited)
             {
+                // The parameterless wait also drains the output readers, so the caller can show every last line.
+                process.WaitForExit();
                 throw new InvalidOperationException($"{Name} exited with code {process.ExitCode} before answering /health");
             }
 
@@ -164,12 +164,11 @@ public sealed class ServerLauncher : IDisposable
     /// <summary>Kills the server by pid, waits for it, and deletes its data dir.</summary>
     public void Dispose()
     {
-        AppDomain.CurrentDomain.ProcessExit -= OnProcessExit;
         try
         {
             if (!process.HasExited)
             {
-                process.Kill();
+                process.Kill(entireProcessTree: true);
                 process.WaitForExit(10_000);
             }
         }
@@ -181,8 +180,6 @@ public sealed class ServerLauncher : IDisposable
         process.Dispose();
         DeleteDir(dataDir);
     }
-
-    private void OnProcessExit(object? sender, EventArgs e) => Dispose();
 
     private void Keep(string? line)
     {
