@@ -55,7 +55,8 @@ public static class GrpcHosting
 
         // The placeholder TLS feature makes Kestrel expect :scheme https; gRPC clients send http.
         lo.KestrelServerOptions.AllowAlternateSchemes = true;
-        lo.Use(next => connection => Http2PrefaceDetector.OnConnectionAsync(connection, next));
+        var timeout = lo.KestrelServerOptions.Limits.RequestHeadersTimeout;
+        lo.Use(next => connection => Http2PrefaceDetector.OnConnectionAsync(connection, next, timeout));
         return lo;
     }
 }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.IO.Pipelines;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http.Features;
@@ -19,9 +20,26 @@ internal static class Http2PrefaceDetector
 {
     private static ReadOnlySpan<byte> Preface => "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"u8;
 
-    public static async Task OnConnectionAsync(ConnectionContext connection, ConnectionDelegate next)
+    public static async Task OnConnectionAsync(ConnectionContext connection, ConnectionDelegate next, TimeSpan timeout)
     {
-        if (await StartsWithPrefaceAsync(connection).ConfigureAwait(false))
+        bool isHttp2;
+        using (var cts = CancellationTokenSource.CreateLinkedTokenSource(connection.ConnectionClosed))
+        {
+            // Kestrel's own header timeouts only start once it has the bytes we are holding back, so bound the wait
+            // here: a connection that never says enough to decide must not sit here forever.
+            cts.CancelAfter(timeout);
+            try
+            {
+                isHttp2 = await StartsWithPrefaceAsync(connection.Transport.Input, cts.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is OperationCanceledException or IOException)
+            {
+                connection.Abort();
+                return;
+            }
+        }
+
+        if (isHttp2)
         {
             connection.Features.Set<ITlsConnectionFeature>(PlaceholderTls.Instance);
             connection.Features.Set<ITlsApplicationProtocolFeature>(H2Protocol.Instance);
@@ -31,13 +49,12 @@ internal static class Http2PrefaceDetector
     }
 
     /// <summary>Peeks at the first bytes without consuming them, so Kestrel reads them again.</summary>
-    private static async ValueTask<bool> StartsWithPrefaceAsync(ConnectionContext connection)
+    private static async ValueTask<bool> StartsWithPrefaceAsync(PipeReader input, CancellationToken ct)
     {
-        var input = connection.Transport.Input;
         SequencePosition? examined = null;
         while (true)
         {
-            var result = await input.ReadAsync(connection.ConnectionClosed).ConfigureAwait(false);
+            var result = await input.ReadAsync(ct).ConfigureAwait(false);
             var buffer = result.Buffer;
             var verdict = Compare(buffer);
             if (verdict is not null || result.IsCompleted || result.IsCanceled)

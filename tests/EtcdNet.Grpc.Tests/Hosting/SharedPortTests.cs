@@ -104,4 +104,28 @@ public sealed class SharedPortTests
         Assert.Equal(4, header[3]);
         Assert.Equal(0, header[4] & 1);
     }
+
+    [Fact]
+    public async Task SamePort_ConnectionStuckInsidePreface_IsClosedAfterHeadersTimeout()
+    {
+        await using var server = await TestServer.StartAsync(r => EchoService.Register(r, new EchoService.Probe()),
+            kestrelOptions: k => k.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(1));
+        using var socket = new System.Net.Sockets.TcpClient { NoDelay = true };
+        await socket.ConnectAsync(server.Address.Host, server.Address.Port);
+        var stream = socket.GetStream();
+        await stream.WriteAsync("PRI * HT"u8.ToArray());
+
+        // Closed means end of stream or a reset (the server aborts with our bytes unread); a timeout here fails.
+        int read;
+        try
+        {
+            read = await stream.ReadAsync(new byte[16]).AsTask().WaitAsync(TimeSpan.FromSeconds(15));
+        }
+        catch (IOException)
+        {
+            read = 0;
+        }
+
+        Assert.Equal(0, read);
+    }
 }

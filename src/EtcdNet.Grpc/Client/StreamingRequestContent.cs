@@ -1,42 +1,6 @@
 using System.Net;
-using System.Net.Http.Headers;
 
 namespace EtcdNet.Grpc;
-
-/// <summary>The body of a call with one request message: one frame, then END_STREAM.</summary>
-internal sealed class UnaryRequestContent : HttpContent
-{
-    // A fresh array rather than a pooled one: the handler may still be sending it when the response is done.
-    private readonly byte[] _frame;
-
-    private UnaryRequestContent(byte[] frame)
-    {
-        _frame = frame;
-        Headers.ContentType = RequestContentType.Value;
-    }
-
-    public static UnaryRequestContent Create<T>(T message, Marshaller<T> marshaller)
-    {
-        var size = marshaller.Size(message);
-        var frame = GC.AllocateUninitializedArray<byte>(GrpcProtocol.HeaderSize + size);
-        GrpcProtocol.WriteHeader(frame, size);
-        marshaller.Write(message, frame.AsSpan(GrpcProtocol.HeaderSize, size));
-        return new UnaryRequestContent(frame);
-    }
-
-    protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) =>
-        stream.WriteAsync(_frame, 0, _frame.Length);
-
-    protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken) =>
-        stream.WriteAsync(_frame, 0, _frame.Length, cancellationToken);
-
-    protected override bool TryComputeLength(out long length)
-    {
-        // No content-length, as grpc clients send none.
-        length = -1;
-        return false;
-    }
-}
 
 /// <summary>The body of a duplex call: open until the caller half-closes, written to as messages come.</summary>
 internal sealed class StreamingRequestContent : HttpContent
@@ -78,10 +42,4 @@ internal sealed class StreamingRequestContent : HttpContent
         length = -1;
         return false;
     }
-}
-
-/// <summary>The request content type, shared because it is never mutated.</summary>
-internal static class RequestContentType
-{
-    public static readonly MediaTypeHeaderValue Value = new(GrpcProtocol.ContentType);
 }
