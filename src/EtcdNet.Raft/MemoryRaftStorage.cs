@@ -83,7 +83,11 @@ public sealed class MemoryRaftStorage : IRaftStorage
         return _snapshot;
     }
 
-    /// <summary>Discards entries up to and including compactIndex (which must not exceed the applied index).</summary>
+    /// <summary>
+    /// Discards entries up to and including compactIndex, which must not exceed the index Raft has handed
+    /// out as committed since start: after a restart Raft replays entries from the snapshot on, and conf
+    /// changes among them must reach <see cref="RaftNode.ApplyConfChange(Raftpb.ConfChange)"/> again.
+    /// </summary>
     public void Compact(ulong compactIndex)
     {
         var offset = _entries[0].Index;

@@ -29,12 +29,13 @@ internal sealed partial class InteractionEnv
                 storage.ApplySnapshot(new Snapshot { Metadata = new SnapshotMetadata { Index = index, Term = 1, ConfState = cs } });
                 applied = index;
             }
+            var node = new Node { Id = id, Storage = storage, ConfState = cs, Applied = applied };
             var config = new RaftConfig
             {
                 Id = id,
                 ElectionTick = 10,
                 HeartbeatTick = 1,
-                Storage = storage,
+                Storage = new AppliedSnapshotStorage(node),
                 Applied = applied,
                 MaxSizePerMsg = args.Number("max-size", ulong.MaxValue),
                 MaxInflightMsgs = (int)args.Number("max-inflight", 256),
@@ -45,10 +46,9 @@ internal sealed partial class InteractionEnv
                 Random = new ZeroRandom(),
                 Logger = new Logger(this, id),
             };
-            Nodes.Add(new Node
-            {
-                Id = id, Storage = storage, Config = config, Raft = new RaftNode(config), ConfState = cs, Applied = applied,
-            });
+            node.Config = config;
+            Nodes.Add(node);
+            node.Raft = new RaftNode(config);
         }
     }
 }

@@ -15,7 +15,7 @@ internal sealed partial class InteractionEnv
         n.Config = new RaftConfig
         {
             Id = n.Config.Id, ElectionTick = n.Config.ElectionTick, HeartbeatTick = n.Config.HeartbeatTick,
-            Storage = n.Storage, Applied = snapIndex, MaxSizePerMsg = n.Config.MaxSizePerMsg,
+            Storage = new AppliedSnapshotStorage(n), Applied = snapIndex, MaxSizePerMsg = n.Config.MaxSizePerMsg,
             MaxInflightMsgs = n.Config.MaxInflightMsgs, CheckQuorum = n.Config.CheckQuorum, PreVote = n.Config.PreVote,
             ReadOnlyOption = n.Config.ReadOnlyOption, DisableProposalForwarding = n.Config.DisableProposalForwarding,
             Random = new ZeroRandom(), Logger = n.Config.Logger,

@@ -14,8 +14,8 @@ internal sealed partial class InteractionEnv
     {
         public required ulong Id { get; init; }
         public required MemoryRaftStorage Storage { get; init; }
-        public required RaftConfig Config { get; set; }
-        public required RaftNode Raft { get; set; }
+        public RaftConfig Config { get; set; } = null!;
+        public RaftNode Raft { get; set; } = null!;
         public ConfState ConfState { get; set; } = new();
         public ulong Applied { get; set; }
         public List<string> AppliedData { get; } = [];

@@ -116,6 +116,7 @@ internal sealed partial class ClusterSimulator
         {
             var cc = Raftpb.ConfChange.Parser.ParseFrom(e.Data);
             var cs = n.Raft!.ApplyConfChange(cc);
+            if (replay) Trace($"{n.Id} replayed {cc.Type} {cc.NodeId} at {e.Index}");
             if (!replay)
             {
                 if (!_committedConfChanges.Contains(e.Index))

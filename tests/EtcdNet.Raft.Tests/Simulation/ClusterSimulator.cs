@@ -83,8 +83,13 @@ internal sealed partial class ClusterSimulator
         _trace.Append($"[{_now}] ").Append(s).Append('\n');
     }
 
-    private SimulationFailure Fail(string what) =>
-        new($"seed {_seed}: {what} (step {_now}). Replay with RAFT_SEED={_seed}.\nrecent events:\n{_trace}");
+    private SimulationFailure Fail(string what)
+    {
+        var nodes = string.Join("\n", _nodes.Values.OrderBy(n => n.Id).Select(n =>
+            $"  node {n.Id}: alive={n.Alive} removed={n.Removed} applied={n.Applied} conf=({string.Join(" ", n.ConfState.Voters)})/({string.Join(" ", n.ConfState.Learners)})" +
+            (n.Raft is null ? "" : $" {n.Raft.Raft.State} term={n.Raft.Raft.Term} lead={n.Raft.Raft.Lead} commit={n.Raft.Raft.RaftLog.Committed} last={n.Raft.Raft.RaftLog.LastIndex()} prs=[{n.Raft.Raft.Prs}] {(n.Raft.Raft.State == RaftState.Leader ? string.Join(",", n.Raft.Raft.Prs.Ids.Select(i => $"{i}:{n.Raft.Raft.Prs.Get(i)}")) : "")}")));
+        return new($"seed {_seed}: {what} (step {_now}). Replay with RAFT_SEED={_seed}.\nnodes:\n{nodes}\nrecent events:\n{_trace}");
+    }
 
     /// <summary>Runs the chaotic phase, then heals everything and requires the group to commit again.</summary>
     public void Run(int steps)
@@ -151,7 +156,7 @@ internal sealed partial class ClusterSimulator
                 if (down.Count > 0)
                 {
                     var d = down[_rng.Next(down.Count)];
-                    Trace($"restart {d.Id}");
+                    Trace($"restart {d.Id} snapshot={d.Storage.Snapshot().Metadata.Index} conf={d.Storage.Snapshot().Metadata.ConfState} hs={d.Storage.HardState} applied={d.Applied}");
                     Start(d);
                 }
                 break;
@@ -208,6 +213,9 @@ internal sealed partial class ClusterSimulator
 
     private void Compact(SimNode n)
     {
+        // After a restart Raft replays entries up to the application's applied index; compacting them away
+        // before they were replayed would lose the conf changes among them.
+        if (n.Raft is not null && n.Raft.Raft.RaftLog.Applied < n.Applied) return;
         var snapIndex = n.Storage.Snapshot().Metadata.Index;
         if (n.Applied <= snapIndex || n.Applied > n.Storage.LastIndex()) return;
         // The application snapshots at its applied index (with the membership as of that index).
