@@ -118,6 +118,8 @@ internal sealed class ClientResponseReader<T> : IAsyncStreamReader<T>, IDisposab
 
     public void Dispose()
     {
+        // A call given up before its end has, from this side, been cancelled.
+        _status.TrySetResult(StatusCode.Cancelled);
         _response?.Dispose();
         var buffer = Interlocked.Exchange(ref _buffer, null);
         if (buffer is not null)

@@ -28,7 +28,10 @@ public sealed class DuplexCall<TReq, TResp> : IAsyncDisposable
     /// <summary>The response stream; its MoveNextAsync throws <see cref="RpcException"/> if the call ends non-OK.</summary>
     public IAsyncStreamReader<TResp> Responses => _reader;
 
-    /// <summary>Completes with the final status once the response stream has been read to its end (or failed).</summary>
+    /// <summary>
+    /// Completes with the final status once the response stream has been read to its end (or failed);
+    /// Cancelled if the call is disposed before that.
+    /// </summary>
     public Task<StatusCode> Status => _reader.Status;
 
     /// <summary>Sends one request message; safe to call from several tasks (writes are serialised).</summary>

@@ -98,6 +98,7 @@ public sealed class DeadlineAndCancellationTests : IAsyncLifetime
 
         Assert.True(await _probe.Cancelled.Task.WaitAsync(Patience));
         Assert.Equal(StatusCode.Cancelled, await _observer.WaitForHandledAsync("Hold", Patience));
+        Assert.Equal(StatusCode.Cancelled, await call.Status.WaitAsync(Patience));
     }
 
     [Fact]

@@ -156,6 +156,21 @@ public sealed class UnaryCallTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task UnaryAsync_NothingListening_ThrowsUnavailable()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        using var channel = new GrpcChannel(new Uri($"http://127.0.0.1:{port}"));
+
+        var e = await Assert.ThrowsAsync<RpcException>(() =>
+            channel.UnaryAsync("/test.Echo/Say", "x", Marshallers.String, Marshallers.String));
+
+        Assert.Equal(StatusCode.Unavailable, e.StatusCode);
+    }
+
     private Task<string> Call(string method, string request, IReadOnlyDictionary<string, string>? metadata = null) =>
         _channel.UnaryAsync("/test.Echo/" + method, request, Marshallers.String, Marshallers.String, metadata);
 }
