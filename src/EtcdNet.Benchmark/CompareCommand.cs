@@ -169,6 +169,13 @@ public static class CompareCommand
             Value = ByteString.CopyFrom(new byte[ValSize]),
         };
         await kv.PutAsync(0, key, ct).ConfigureAwait(false);
+        // Fast answers are worth nothing if they are wrong: the key just written must read back whole.
+        var read = await kv.RangeAsync(0, new RangeRequest { Key = key.Key }, ct).ConfigureAwait(false);
+        if (read.Kvs.Count != 1 || !read.Kvs[0].Value.Equals(key.Value))
+        {
+            throw new InvalidOperationException($"range {RangeKey} after put returned {read.Kvs.Count} keys, not the value written");
+        }
+
         var put = await PutCommand.RunAsync(kv, 10, PutSettings(total), ct).ConfigureAwait(false);
         var range = await RangeCommand.RunAsync(kv, 10, new RangeCommand.Settings(RangeKey, "", total, false, 0), ct).ConfigureAwait(false);
         if (put.ErrorCount > 0 || range.ErrorCount > 0)
