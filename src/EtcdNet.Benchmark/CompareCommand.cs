@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -116,7 +117,18 @@ public static class CompareCommand
         string name, string fileName, string[] leadingArgs, Workload[] workloads, bool quick, CancellationToken ct)
     {
         Console.WriteLine($"== {name}");
-        using var server = ServerLauncher.Start(name, fileName, leadingArgs);
+        ServerLauncher started;
+        try
+        {
+            started = ServerLauncher.Start(name, fileName, leadingArgs);
+        }
+        catch (Win32Exception e)
+        {
+            await Console.Error.WriteLineAsync($"compare: cannot start {fileName}: {e.Message}").ConfigureAwait(false);
+            return null;
+        }
+
+        using var server = started;
         try
         {
             await server.WaitHealthyAsync(StartTimeout, ct).ConfigureAwait(false);
@@ -212,7 +224,7 @@ public static class CompareCommand
             // "etcd Version: 3.4.23"
             return "etcd " + first[(first.IndexOf(':', StringComparison.Ordinal) + 1)..].Trim();
         }
-        catch (System.ComponentModel.Win32Exception)
+        catch (Win32Exception)
         {
             return "etcd (version unknown)";
         }

@@ -42,13 +42,7 @@ public sealed class ServerLauncher : IDisposable
     public static ServerLauncher Start(string name, string fileName, IReadOnlyList<string> leadingArgs)
     {
         string dataDir = Directory.CreateTempSubdirectory("etcdnet-bench-" + name + "-").FullName;
-        int clientPort = FreePort();
-        int peerPort = FreePort();
-        while (peerPort == clientPort)
-        {
-            peerPort = FreePort();
-        }
-
+        var (clientPort, peerPort) = FreePorts();
         string client = $"http://127.0.0.1:{clientPort}";
         string peer = $"http://127.0.0.1:{peerPort}";
         var info = new ProcessStartInfo(fileName)
@@ -75,10 +69,9 @@ public sealed class ServerLauncher : IDisposable
         }
 
         var process = new Process { StartInfo = info };
-        ServerLauncher? launched = null;
+        var launched = new ServerLauncher(name, process, dataDir, new Uri(client));
         try
         {
-            launched = new ServerLauncher(name, process, dataDir, new Uri(client));
             process.OutputDataReceived += (_, e) => launched.Keep(e.Data);
             process.ErrorDataReceived += (_, e) => launched.Keep(e.Data);
             process.Start();
@@ -206,11 +199,14 @@ public sealed class ServerLauncher : IDisposable
         return parts.Length >= 2 ? long.Parse(parts[1], CultureInfo.InvariantCulture) : 0;
     }
 
-    private static int FreePort()
+    // Both listeners are open at once so the two ports differ; the server binds them right after they close.
+    private static (int Client, int Peer) FreePorts()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        using var client = new TcpListener(IPAddress.Loopback, 0);
+        using var peer = new TcpListener(IPAddress.Loopback, 0);
+        client.Start();
+        peer.Start();
+        return (((IPEndPoint)client.LocalEndpoint).Port, ((IPEndPoint)peer.LocalEndpoint).Port);
     }
 
     private static void DeleteDir(string dir)
