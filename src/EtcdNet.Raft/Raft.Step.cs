@@ -382,7 +382,6 @@ internal sealed partial class Raft
         if (m.Snapshot is null || meta is null) return;
         if (Restore(m.Snapshot))
         {
-            if (InfoOn) Info($"{Id} [commit: {RaftLog.Committed}] restored snapshot [index: {meta.Index}, term: {meta.Term}]");
             Send(new Message { To = m.From, Type = MessageType.MsgAppResp, Index = RaftLog.LastIndex() });
         }
         else
