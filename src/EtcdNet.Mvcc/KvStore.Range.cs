@@ -112,6 +112,12 @@ public sealed partial class KvStore
 
         var revs = new List<Revision>();
         int count = _index.Revisions(key, end, rev, revs);
+        // A compaction past `rev` that started after the check above may have pruned the index under us; the
+        // compact revision moves before any pruning, so checking again tells a complete answer from a torn one.
+        if (rev < Volatile.Read(ref _compactMainRev))
+        {
+            throw new CompactedException();
+        }
         if (count == 0 || countOnly)
         {
             return ([], count, curRev);
