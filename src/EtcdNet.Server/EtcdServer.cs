@@ -96,6 +96,9 @@ public sealed partial class EtcdServer : IAsyncDisposable
         if (header.Revision == 0) header.Revision = Kv.CurrentRevision;
     }
 
+    /// <summary>The header of membership answers, which (as in etcd) carry no revision.</summary>
+    public ResponseHeader MembershipHeader() => new() { ClusterId = ClusterId, MemberId = MemberId, RaftTerm = RaftTerm };
+
     public ResponseHeader NewHeader()
     {
         var header = new ResponseHeader();

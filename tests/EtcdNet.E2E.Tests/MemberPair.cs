@@ -80,15 +80,15 @@ public sealed partial class MemberPair : IAsyncDisposable
         await Etcd.DisposeAsync().ConfigureAwait(false);
     }
 
-    /// <summary>A member's ids, read from its own endpoint status.</summary>
+    /// <summary>A member's ids, from the header of its member list.</summary>
     private sealed record Identity(ulong MemberId, ulong ClusterId)
     {
         public static async Task<Identity> ReadAsync(Member member)
         {
-            var status = await Etcdctl.RunAsync(member.ClientUrl, ["endpoint", "status", "-w", "json"]).ConfigureAwait(false);
-            Assert.True(status.ExitCode == 0, status.ToString());
-            using var json = JsonDocument.Parse(status.Stdout);
-            var header = json.RootElement[0].GetProperty("Status").GetProperty("header");
+            var list = await Etcdctl.RunAsync(member.ClientUrl, ["member", "list", "-w", "json"]).ConfigureAwait(false);
+            Assert.True(list.ExitCode == 0, list.ToString());
+            using var json = JsonDocument.Parse(list.Stdout);
+            var header = json.RootElement.GetProperty("header");
             return new Identity(header.GetProperty("member_id").GetUInt64(), header.GetProperty("cluster_id").GetUInt64());
         }
     }

@@ -8,7 +8,7 @@ public sealed class ClusterService(EtcdServer server)
 {
     public ValueTask<MemberListResponse> MemberList(MemberListRequest request, CallContext context)
     {
-        var response = new MemberListResponse { Header = server.NewHeader() };
+        var response = new MemberListResponse { Header = server.MembershipHeader() };
         foreach (var m in server.Members)
         {
             var member = new Api.Etcdserverpb.Member { ID = m.Id, Name = m.Name, IsLearner = m.IsLearner };

@@ -28,7 +28,9 @@ public static class LogSetup
         var formatter = new ZapJsonFormatter();
         var serilog = new LoggerConfiguration().MinimumLevel.Is(level)
             // ASP.NET Core's own chatter stays out of etcd-shaped logs unless it is a problem.
-            .MinimumLevel.Override("Microsoft", LogEventLevel.Warning);
+            .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
+            // Kestrel warns that cleartext HTTP/2 needs TLS; the gRPC layer serves h2c on purpose.
+            .MinimumLevel.Override("Microsoft.AspNetCore.Server.Kestrel", LogEventLevel.Error);
         foreach (var output in config.LogOutputs)
         {
             serilog = output switch
