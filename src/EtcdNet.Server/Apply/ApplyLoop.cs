@@ -79,9 +79,11 @@ public sealed partial class ApplyLoop : IAsyncDisposable
                 while (batch.Count < MaxBatch && reader.TryRead(out var entry))
                 {
                     var request = InternalRaftRequest.Parser.ParseFrom(entry.Data);
+                    // The index goes into the same backend write as the entry's effects, so a commit at any
+                    // moment (the backend's timer too) never records effects without their index or vice versa.
+                    _kv.SetConsistentIndex(entry.Index);
                     batch.Add((entry, request, _applier.Apply(request)));
                 }
-                _kv.SetConsistentIndex(batch[^1].Entry.Index);
                 _kv.Commit();
                 Volatile.Write(ref _appliedIndex, batch[^1].Entry.Index);
                 Interlocked.Exchange(ref _appliedSignal, NewSignal()).TrySetResult();
