@@ -125,7 +125,27 @@ internal sealed partial class Raft
             }
         }
         AppendEntry(m.Entries);
-        BcastAppend();
+        // Appends go out when the next Ready is collected (FlushProposals), so that proposals arriving
+        // between two Readies share one MsgApp per follower instead of one each.
+        _proposalsPending = true;
+    }
+
+    private bool _proposalsPending;
+
+    /// <summary>Sends appends for proposals accepted since the last Ready.</summary>
+    internal void FlushProposals()
+    {
+        if (!_proposalsPending) return;
+        _proposalsPending = false;
+        if (State != RaftState.Leader) return;
+        foreach (var id in Prs.Ids)
+        {
+            if (id == Id) continue;
+            // Fill the follower's inflight window (a probe sends one message and pauses).
+            while (MaybeSendAppend(id, sendIfEmpty: false))
+            {
+            }
+        }
     }
 
     private void HandleAppendResponse(Message m, Progress pr)

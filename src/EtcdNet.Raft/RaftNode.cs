@@ -20,6 +20,7 @@ public sealed class RaftNode
     public RaftNode(RaftConfig config)
     {
         _raft = new Raft(config);
+        _proposal.From = config.Id;
         _prevSoftState = _raft.SoftState;
         _prevHardState = _raft.HardState;
     }
@@ -63,10 +64,21 @@ public sealed class RaftNode
     /// <summary>Proposes data to be appended to the log. Throws <see cref="ProposalDroppedException"/>.</summary>
     public void Propose(ByteString data)
     {
+        if (_raft.State == RaftState.Leader)
+        {
+            // The leader keeps the entry, never the message: reuse one envelope (the hot path of a busy leader).
+            var p = _proposal;
+            p.Entries.Clear();
+            p.Entries.Add(new Entry { Data = data });
+            _raft.Step(p);
+            return;
+        }
         var m = new Message { Type = MessageType.MsgProp, From = _raft.Id };
         m.Entries.Add(new Entry { Data = data });
         _raft.Step(m);
     }
+
+    private readonly Message _proposal = new() { Type = MessageType.MsgProp };
 
     /// <summary>Proposes data to be appended to the log. Throws <see cref="ProposalDroppedException"/>.</summary>
     public void Propose(ReadOnlySpan<byte> data) => Propose(ByteString.CopyFrom(data));
@@ -128,9 +140,12 @@ public sealed class RaftNode
     public bool HasReady()
     {
         var r = _raft;
+        r.FlushProposals();
         if (r.SoftState != _prevSoftState) return true;
-        var hs = r.HardState;
-        if (!Raft.IsEmptyHardState(hs) && !hs.Equals(_prevHardState)) return true;
+        // Compared field by field: HasReady runs on every loop iteration and should not allocate.
+        var commit = r.RaftLog.Committed;
+        var empty = r.Term == 0 && r.Vote == 0 && commit == 0;
+        if (!empty && (r.Term != _prevHardState.Term || r.Vote != _prevHardState.Vote || commit != _prevHardState.Commit)) return true;
         if (r.RaftLog.HasPendingSnapshot()) return true;
         if (r.Msgs.Count > 0 || r.RaftLog.Unstable.Count > 0 || r.RaftLog.HasNextEnts()) return true;
         return r.ReadStates.Count > 0;
@@ -140,6 +155,7 @@ public sealed class RaftNode
     public Ready GetReady()
     {
         var r = _raft;
+        r.FlushProposals();
         var soft = r.SoftState;
         var hard = r.HardState;
         var entries = (IReadOnlyList<Entry>?)r.RaftLog.UnstableEntries() ?? [];

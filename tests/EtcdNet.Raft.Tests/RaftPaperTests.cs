@@ -204,6 +204,7 @@ public sealed class RaftPaperTests
         var m = new Message { Type = MessageType.MsgProp, From = 1, To = 1 };
         m.Entries.Add(new Entry { Data = ByteString.CopyFromUtf8("some data") });
         r.Step(m);
+        r.FlushProposals(); // what collecting the next Ready does
         Assert.Equal(commit, r.RaftLog.Committed);
         var msgs = TakeMsgs(r).Where(x => x.Type == MessageType.MsgApp).ToList();
         Assert.Equal(2, msgs.Count);
