@@ -46,7 +46,8 @@ public static class GrpcHosting
 
     /// <summary>
     /// Makes a cleartext endpoint serve both h2c with prior knowledge (gRPC) and HTTP/1.1, choosing per connection
-    /// from its first bytes.
+    /// from its first bytes. On h2c connections an <c>:authority</c> written as a URL (<c>http://host:port</c>, as
+    /// grpc-go's passthrough resolver sends it) reaches Kestrel as the bare <c>host:port</c>.
     /// </summary>
     public static ListenOptions UseGrpcAndHttp1(this ListenOptions lo)
     {
@@ -55,8 +56,9 @@ public static class GrpcHosting
 
         // The placeholder TLS feature makes Kestrel expect :scheme https; gRPC clients send http.
         lo.KestrelServerOptions.AllowAlternateSchemes = true;
-        var timeout = lo.KestrelServerOptions.Limits.RequestHeadersTimeout;
-        lo.Use(next => connection => Http2PrefaceDetector.OnConnectionAsync(connection, next, timeout));
+        // Limits are read per connection: the host may still change them after this call.
+        var limits = lo.KestrelServerOptions.Limits;
+        lo.Use(next => connection => Http2PrefaceDetector.OnConnectionAsync(connection, next, limits));
         return lo;
     }
 }

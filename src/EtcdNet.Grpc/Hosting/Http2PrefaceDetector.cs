@@ -3,6 +3,7 @@ using System.IO.Pipelines;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 
 namespace EtcdNet.Grpc;
@@ -20,8 +21,9 @@ internal static class Http2PrefaceDetector
 {
     private static ReadOnlySpan<byte> Preface => "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"u8;
 
-    public static async Task OnConnectionAsync(ConnectionContext connection, ConnectionDelegate next, TimeSpan timeout)
+    public static async Task OnConnectionAsync(ConnectionContext connection, ConnectionDelegate next, KestrelServerLimits limits)
     {
+        var timeout = limits.RequestHeadersTimeout;
         bool isHttp2;
         using (var cts = CancellationTokenSource.CreateLinkedTokenSource(connection.ConnectionClosed))
         {
@@ -43,6 +45,8 @@ internal static class Http2PrefaceDetector
         {
             connection.Features.Set<ITlsConnectionFeature>(PlaceholderTls.Instance);
             connection.Features.Set<ITlsApplicationProtocolFeature>(H2Protocol.Instance);
+            await TranscodedHttp2Connection.RunAsync(connection, next, limits).ConfigureAwait(false);
+            return;
         }
 
         await next(connection).ConfigureAwait(false);
