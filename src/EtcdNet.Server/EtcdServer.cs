@@ -1,5 +1,7 @@
 using EtcdNet.Api.Etcdserverpb;
+using EtcdNet.Lease;
 using EtcdNet.Mvcc;
+using EtcdNet.Server.Adapters;
 using EtcdNet.Server.Apply;
 using EtcdNet.Server.Errors;
 using EtcdNet.Server.Membership;
@@ -28,21 +30,29 @@ public sealed partial class EtcdServer : IAsyncDisposable
     private readonly RequestIdGenerator _ids;
     private readonly ILogger _logger;
 
-    private EtcdServer(ServerOptions options, Backend backend, KvStore kv, Member self, ulong clusterId, ILogger logger)
+    private readonly LeaseExpiry _leaseExpiry;
+
+    private EtcdServer(ServerOptions options, Backend backend, Lessor lessor, KvStore kv, Member self, ulong clusterId, TimeProvider time, ILogger logger)
     {
         Options = options;
         _backend = backend;
+        Lessor = lessor;
         Kv = kv;
         LocalMember = self;
         ClusterId = clusterId;
         _logger = logger;
         _ids = new RequestIdGenerator(self.Id, DateTimeOffset.UtcNow);
-        _apply = new ApplyLoop(kv, _wait, logger);
+        _apply = new ApplyLoop(kv, lessor, _wait, logger);
+        // A single member is always the leader, so it is the primary lessor from the start.
+        lessor.Promote(options.ElectionTimeout);
+        _leaseExpiry = new LeaseExpiry(this, time, logger);
     }
 
     public ServerOptions Options { get; }
 
     public KvStore Kv { get; }
+
+    public Lessor Lessor { get; }
 
     public Member LocalMember { get; }
 
@@ -65,8 +75,9 @@ public sealed partial class EtcdServer : IAsyncDisposable
     public long DbSizeInUse => _backend.SizeInUse;
 
     /// <summary>Opens (or creates) the member's data dir in etcd's layout and starts applying.</summary>
-    public static EtcdServer Start(ServerOptions options, ILoggerFactory loggers)
+    public static EtcdServer Start(ServerOptions options, ILoggerFactory loggers, TimeProvider? time = null)
     {
+        time ??= TimeProvider.System;
         var logger = loggers.CreateLogger("etcdserver");
         var snapDir = Path.Combine(options.DataDir, "member", "snap");
         Directory.CreateDirectory(snapDir);
@@ -75,7 +86,9 @@ public sealed partial class EtcdServer : IAsyncDisposable
             BatchInterval = options.BackendBatchInterval,
             BatchLimit = options.BackendBatchLimit,
         });
-        var kv = new KvStore(backend);
+        // The lessor is restored first: reopening the kv store attaches each key to its lease again.
+        var lessor = new Lessor(backend, time, new LessorOptions { MinTtl = MinLeaseTtl(options) });
+        var kv = new KvStore(backend, new KvStoreOptions { Leases = new LeaseCheckerAdapter(lessor) });
         var self = new Member(
             Member.ComputeId(options.InitialAdvertisePeerUrls, options.InitialClusterToken),
             options.Name,
@@ -84,7 +97,23 @@ public sealed partial class EtcdServer : IAsyncDisposable
             IsLearner: false);
         var clusterId = Member.ComputeClusterId([self.Id]);
         LogStarted(logger, $"{self.Id:x}", $"{clusterId:x}", kv.CurrentRevision, kv.ConsistentIndex);
-        return new EtcdServer(options, backend, kv, self, clusterId, logger);
+        return new EtcdServer(options, backend, lessor, kv, self, clusterId, time, logger);
+    }
+
+    /// <summary>etcd's minimum lease TTL: 1.5 election timeouts, rounded up to whole seconds.</summary>
+    private static long MinLeaseTtl(ServerOptions options) =>
+        (long)Math.Ceiling(1.5 * options.ElectionTimeout.TotalSeconds);
+
+    /// <summary>A fresh lease id for a grant that did not choose one (etcd draws it from the request ids).</summary>
+    public long NextLeaseId()
+    {
+        long id;
+        do
+        {
+            id = (long)(_ids.Next() & long.MaxValue);
+        }
+        while (id == 0);
+        return id;
     }
 
     /// <summary>Sets the header fields every response carries (etcd's header.fill).</summary>
@@ -146,6 +175,7 @@ public sealed partial class EtcdServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await _leaseExpiry.DisposeAsync().ConfigureAwait(false);
         await _apply.DisposeAsync().ConfigureAwait(false);
         _wait.FailAll(EtcdErrors.Stopped.ToException());
         Kv.Dispose();

@@ -1,13 +1,15 @@
 using EtcdNet.Api.Etcdserverpb;
+using EtcdNet.Lease;
 using EtcdNet.Mvcc;
 
 namespace EtcdNet.Server.Apply;
 
 /// <summary>
 /// Applies one committed request to the stores. Runs on the apply loop only, in log order; a request that fails
-/// here (a compacted revision, a missing key for ignore_value) fails for the caller and changes nothing.
+/// here (a compacted revision, a missing key for ignore_value, an unknown lease) fails for the caller and changes
+/// nothing.
 /// </summary>
-public sealed class Applier(KvStore kv)
+public sealed class Applier(KvStore kv, Lessor lessor)
 {
     public ApplyResult Apply(InternalRaftRequest request)
     {
@@ -19,10 +21,13 @@ public sealed class Applier(KvStore kv)
                 { DeleteRange: { } del } => new ApplyResult(kv.DeleteRange(del)),
                 { Txn: { } txn } => new ApplyResult(kv.Txn(txn)),
                 { Compaction: { } compaction } => Compact(compaction),
+                { LeaseGrant: { } grant } => Grant(grant),
+                { LeaseRevoke: { } revoke } => Revoke(revoke),
+                { LeaseCheckpoint: { } checkpoint } => Checkpoint(checkpoint),
                 _ => new ApplyResult(null, new InvalidOperationException("etcdserver: unknown request in raft entry")),
             };
         }
-        catch (MvccException e)
+        catch (Exception e) when (e is MvccException or LeaseException)
         {
             return new ApplyResult(null, e);
         }
@@ -33,5 +38,36 @@ public sealed class Applier(KvStore kv)
         var physical = kv.Compact(request.Revision);
         var response = new CompactionResponse { Header = new ResponseHeader { Revision = kv.CurrentRevision } };
         return new ApplyResult(response, Physical: physical);
+    }
+
+    private ApplyResult Grant(LeaseGrantRequest request)
+    {
+        var lease = lessor.Grant(request.ID, request.TTL);
+        return new ApplyResult(new LeaseGrantResponse { Header = new ResponseHeader(), ID = lease.Id, TTL = lease.Ttl });
+    }
+
+    /// <summary>Removes the lease and deletes all its keys in one write: the revoke is a single revision.</summary>
+    private ApplyResult Revoke(LeaseRevokeRequest request)
+    {
+        var keys = lessor.Revoke(request.ID);
+        if (keys.Count > 0)
+        {
+            var txn = new TxnRequest();
+            foreach (var key in keys)
+            {
+                txn.Success.Add(new RequestOp { RequestDeleteRange = new DeleteRangeRequest { Key = Google.Protobuf.ByteString.CopyFrom(key) } });
+            }
+            kv.Txn(txn);
+        }
+        return new ApplyResult(new LeaseRevokeResponse { Header = new ResponseHeader() });
+    }
+
+    private ApplyResult Checkpoint(LeaseCheckpointRequest request)
+    {
+        foreach (var c in request.Checkpoints)
+        {
+            lessor.Checkpoint(c.ID, c.RemainingTTL);
+        }
+        return new ApplyResult(new LeaseCheckpointResponse { Header = new ResponseHeader() });
     }
 }

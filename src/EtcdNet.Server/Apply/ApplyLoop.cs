@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using EtcdNet.Api.Etcdserverpb;
+using EtcdNet.Lease;
 using EtcdNet.Mvcc;
 using Microsoft.Extensions.Logging;
 
@@ -27,10 +28,10 @@ public sealed partial class ApplyLoop : IAsyncDisposable
     private ulong _appliedIndex;
     private TaskCompletionSource _appliedSignal = NewSignal();
 
-    public ApplyLoop(KvStore kv, Wait wait, ILogger logger)
+    public ApplyLoop(KvStore kv, Lessor lessor, Wait wait, ILogger logger)
     {
         _kv = kv;
-        _applier = new Applier(kv);
+        _applier = new Applier(kv, lessor);
         _wait = wait;
         _logger = logger;
         _lastIndex = _appliedIndex = kv.ConsistentIndex;

@@ -1,5 +1,7 @@
 using EtcdNet.Grpc;
 using EtcdNet.Mvcc;
+using Lease = EtcdNet.Lease;
+using Mvcc = EtcdNet.Mvcc;
 
 namespace EtcdNet.Server.Errors;
 
@@ -16,7 +18,11 @@ public static class ErrorMapping
         CompactedException => Rpc(EtcdErrors.Compacted),
         FutureRevisionException => Rpc(EtcdErrors.FutureRev),
         MissingKeyException => Rpc(EtcdErrors.KeyNotFound),
-        LeaseNotFoundException => Rpc(EtcdErrors.LeaseNotFound),
+        Mvcc.LeaseNotFoundException => Rpc(EtcdErrors.LeaseNotFound),
+        Lease.LeaseNotFoundException => Rpc(EtcdErrors.LeaseNotFound),
+        Lease.LeaseExistsException => Rpc(EtcdErrors.LeaseExist),
+        Lease.LeaseTtlTooLargeException => Rpc(EtcdErrors.LeaseTTLTooLarge),
+        Lease.NotPrimaryException => Rpc(EtcdErrors.NotLeader),
         OperationCanceledException => Rpc(EtcdErrors.Canceled),
         _ => new RpcException(StatusCode.Unknown, error.Message),
     };

@@ -24,9 +24,36 @@ public static class EtcdServices
         Unary<StatusRequest, StatusResponse>(registry, "etcdserverpb.Maintenance", "Status", maintenance.Status);
         Unary<AlarmRequest, AlarmResponse>(registry, "etcdserverpb.Maintenance", "Alarm", maintenance.Alarm);
 
+        var lease = new LeaseService(server);
+        Unary<LeaseGrantRequest, LeaseGrantResponse>(registry, "etcdserverpb.Lease", "LeaseGrant", lease.LeaseGrant);
+        Unary<LeaseRevokeRequest, LeaseRevokeResponse>(registry, "etcdserverpb.Lease", "LeaseRevoke", lease.LeaseRevoke);
+        Unary<LeaseTimeToLiveRequest, LeaseTimeToLiveResponse>(registry, "etcdserverpb.Lease", "LeaseTimeToLive", lease.LeaseTimeToLive);
+        Unary<LeaseLeasesRequest, LeaseLeasesResponse>(registry, "etcdserverpb.Lease", "LeaseLeases", lease.LeaseLeases);
+        Duplex<LeaseKeepAliveRequest, LeaseKeepAliveResponse>(registry, "etcdserverpb.Lease", "LeaseKeepAlive", lease.LeaseKeepAlive);
+
         var cluster = new ClusterService(server);
         Unary<MemberListRequest, MemberListResponse>(registry, "etcdserverpb.Cluster", "MemberList", cluster.MemberList);
         return registry;
+    }
+
+    private static void Duplex<TReq, TResp>(
+        GrpcServiceRegistry registry, string service, string method,
+        Func<IAsyncStreamReader<TReq>, IServerStreamWriter<TResp>, CallContext, Task> handler)
+        where TReq : class, IMessage<TReq>, new()
+        where TResp : class, IMessage<TResp>, new()
+    {
+        registry.AddDuplexStreaming(service, method, ProtoMarshaller.For<TReq>(), ProtoMarshaller.For<TResp>(),
+            async (requests, responses, context) =>
+            {
+                try
+                {
+                    await handler(requests, responses, context).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not RpcException && !context.CancellationToken.IsCancellationRequested)
+                {
+                    throw ErrorMapping.ToRpcException(e);
+                }
+            });
     }
 
     private static void Unary<TReq, TResp>(

@@ -1,0 +1,80 @@
+using EtcdNet.Api.Etcdserverpb;
+using EtcdNet.Grpc;
+using EtcdNet.Lease;
+using EtcdNet.Server.Errors;
+using Google.Protobuf;
+
+namespace EtcdNet.Server.Services;
+
+/// <summary>
+/// etcdserverpb.Lease: grants and revokes go through the log; keepalives, time-to-live and listing are answered
+/// by this member's lessor (the primary, for a single member).
+/// </summary>
+public sealed class LeaseService(EtcdServer server)
+{
+    public async ValueTask<LeaseGrantResponse> LeaseGrant(LeaseGrantRequest request, CallContext context)
+    {
+        // Checked before the log, as etcd does, so an oversized TTL changes nothing.
+        if (request.TTL > Lessor.MaxTtl) throw EtcdErrors.LeaseTTLTooLarge.ToException();
+        var grant = request.Clone();
+        if (grant.ID == 0) grant.ID = server.NextLeaseId();
+        var result = await server.ProposeAsync(new InternalRaftRequest { LeaseGrant = grant }, context.CancellationToken).ConfigureAwait(false);
+        var response = (LeaseGrantResponse)result.Response!;
+        server.FillHeader(response.Header);
+        return response;
+    }
+
+    public async ValueTask<LeaseRevokeResponse> LeaseRevoke(LeaseRevokeRequest request, CallContext context)
+    {
+        var result = await server.ProposeAsync(new InternalRaftRequest { LeaseRevoke = request }, context.CancellationToken).ConfigureAwait(false);
+        var response = (LeaseRevokeResponse)result.Response!;
+        server.FillHeader(response.Header);
+        return response;
+    }
+
+    /// <summary>An unknown lease answers TTL -1 rather than an error, as etcd's does.</summary>
+    public ValueTask<LeaseTimeToLiveResponse> LeaseTimeToLive(LeaseTimeToLiveRequest request, CallContext context)
+    {
+        var response = new LeaseTimeToLiveResponse { Header = server.NewHeader(), ID = request.ID, TTL = -1 };
+        if (server.Lessor.Lookup(request.ID) is { } lease)
+        {
+            response.TTL = lease.RemainingTtl;
+            response.GrantedTTL = lease.GrantedTtl;
+            if (request.Keys)
+            {
+                foreach (var key in lease.Keys) response.Keys.Add(ByteString.CopyFrom(key));
+            }
+        }
+        return ValueTask.FromResult(response);
+    }
+
+    public ValueTask<LeaseLeasesResponse> LeaseLeases(LeaseLeasesRequest request, CallContext context)
+    {
+        var response = new LeaseLeasesResponse { Header = server.NewHeader() };
+        foreach (var id in server.Lessor.Leases()) response.Leases.Add(new LeaseStatus { ID = id });
+        return ValueTask.FromResult(response);
+    }
+
+    /// <summary>
+    /// One renewal per request on the stream; an unknown or expired lease answers TTL 0 (clients read that as
+    /// "expired"), as etcd's does.
+    /// </summary>
+    public async Task LeaseKeepAlive(IAsyncStreamReader<LeaseKeepAliveRequest> requests, IServerStreamWriter<LeaseKeepAliveResponse> responses, CallContext context)
+    {
+        while (await requests.MoveNextAsync(context.CancellationToken).ConfigureAwait(false))
+        {
+            var id = requests.Current.ID;
+            long ttl;
+            try
+            {
+                ttl = server.Lessor.Renew(id);
+            }
+            catch (LeaseNotFoundException)
+            {
+                ttl = 0;
+            }
+            await responses.WriteAsync(new LeaseKeepAliveResponse { Header = server.NewHeader(), ID = id, TTL = ttl }, context.CancellationToken)
+                .ConfigureAwait(false);
+        }
+    }
+}
