@@ -24,17 +24,19 @@ namespace EtcdNet.Grpc;
 /// <para>
 /// Errors: framing the server would reject (oversized frames, interleaving inside a header block, a CONTINUATION
 /// out of place, bad padding, stream 0) is forwarded as received, and the server answers it with its own GOAWAY.
-/// An HPACK error is replaced by a one-byte block using index 0, which the server's decoder rejects with a
-/// COMPRESSION_ERROR GOAWAY, which is what the RFC asks for. From there on bytes are copied without looking, since the server
-/// is closing the connection anyway.
+/// An HPACK error is replaced by a one-byte block naming a dynamic entry the server cannot have, so the server's
+/// decoder fails and sends GOAWAY with COMPRESSION_ERROR, as RFC 7540 §4.3 asks. From there on bytes are copied
+/// without looking, since the server is closing the connection anyway.
 /// </para>
 /// </remarks>
 internal sealed class Http2InboundTranscoder : IDisposable
 {
     private const int PrefaceLength = 24;
 
-    // Index 0 is never valid (RFC 7541 §6.1), so any HPACK decoder fails on this block.
-    private static readonly byte[] InvalidBlock = [0x80];
+    // An indexed field naming dynamic entry 1 (index 62): the server's dynamic table is empty, since nothing this
+    // class sends is ever indexed, so its decoder fails with an HPACK error. (Index 0 would be invalid too, but
+    // Kestrel handles it as an internal error instead of COMPRESSION_ERROR.)
+    private static readonly byte[] InvalidBlock = [0xbe];
 
     private readonly PipeReader _input;
     private readonly PipeWriter _output;

@@ -135,7 +135,7 @@ public sealed class Http2InboundTranscoderTests
 
         var frames = Http2Frames.Parse(output.AsSpan(24));
         Assert.Equal(new Http2FrameHeader(1, Http2FrameType.Headers, EndHeaders | EndStream, 1), frames[0].Header);
-        Assert.Equal([0x80], frames[0].Payload);
+        Assert.Equal([0xbe], frames[0].Payload);
         Assert.Equal(after, output[^after.Length..]);
     }
 
