@@ -34,9 +34,10 @@ public sealed partial class EtcdServerHost : IAsyncDisposable
     /// <summary>The addresses actually bound (a port 0 in the options is replaced by the real one).</summary>
     public IReadOnlyList<Uri> ClientUrls { get; }
 
-    public static async Task<EtcdServerHost> StartAsync(ServerOptions options, ILoggerFactory loggers, CancellationToken ct = default)
+    public static async Task<EtcdServerHost> StartAsync(
+        ServerOptions options, ILoggerFactory loggers, TimeProvider? time = null, CancellationToken ct = default)
     {
-        var server = EtcdServer.Start(options, loggers);
+        var server = EtcdServer.Start(options, loggers, time);
         try
         {
             var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());

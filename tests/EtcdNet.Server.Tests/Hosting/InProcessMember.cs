@@ -22,12 +22,12 @@ public sealed class InProcessMember : IAsyncDisposable
     public EtcdServerHost Host { get; }
     public GrpcChannel Channel { get; }
 
-    public static async Task<InProcessMember> StartAsync(Func<ServerOptions, ServerOptions>? configure = null, TempDir? dir = null)
+    public static async Task<InProcessMember> StartAsync(Func<ServerOptions, ServerOptions>? configure = null, TempDir? dir = null, TimeProvider? time = null)
     {
         dir ??= new TempDir();
         var options = new ServerOptions { Name = "t1", DataDir = dir.Path, ListenClientUrls = ["http://127.0.0.1:0"] };
         options = configure?.Invoke(options) ?? options;
-        var host = await EtcdServerHost.StartAsync(options, NullLoggerFactory.Instance);
+        var host = await EtcdServerHost.StartAsync(options, NullLoggerFactory.Instance, time);
         return new InProcessMember(dir, host);
     }
 
