@@ -39,25 +39,52 @@ public sealed partial class MemberPair : IAsyncDisposable
         }
     }
 
+    private readonly Dictionary<string, (string Etcd, string EtcdNet)> _vars = [];
+
+    /// <summary>
+    /// Names a value that differs per server (a server-chosen lease id): <c>{name}</c> in later commands becomes each
+    /// server's own value, and each server's value in outputs reads back as <c>{name}</c>.
+    /// </summary>
+    public void Capture(string name, string etcdValue, string etcdNetValue) => _vars[name] = (etcdValue, etcdNetValue);
+
+    public string Value(string name, bool etcd) => etcd ? _vars[name].Etcd : _vars[name].EtcdNet;
+
     /// <summary>Runs the command on both; asserts the normalised exit code, stdout and error lines match.</summary>
     public async Task<CommandResult> SameAsync(string[] args, string? stdin = null)
     {
-        var expected = await Etcdctl.RunAsync(Etcd.ClientUrl, args, stdin).ConfigureAwait(false);
-        var actual = await Etcdctl.RunAsync(EtcdNet.ClientUrl, args, stdin).ConfigureAwait(false);
+        var expected = await Etcdctl.RunAsync(Etcd.ClientUrl, Substitute(args, etcd: true), stdin).ConfigureAwait(false);
+        var actual = await Etcdctl.RunAsync(EtcdNet.ClientUrl, Substitute(args, etcd: false), stdin).ConfigureAwait(false);
         var command = "etcdctl " + string.Join(' ', args);
         Assert.True(expected.ExitCode == actual.ExitCode,
             $"{command}: exit code etcd={expected.ExitCode} etcdnet={actual.ExitCode}\netcd: {expected}\netcdnet: {actual}");
-        Assert.Equal(Normalize(expected.Stdout, Etcd, _etcdIds), Normalize(actual.Stdout, EtcdNet, _etcdNetIds));
-        Assert.Equal(ErrorLines(expected.Stderr), ErrorLines(actual.Stderr));
+        Assert.Equal(Normalize(expected.Stdout, Etcd, _etcdIds, etcd: true), Normalize(actual.Stdout, EtcdNet, _etcdNetIds, etcd: false));
+        Assert.Equal(Normalize(ErrorLines(expected.Stderr), Etcd, _etcdIds, etcd: true), Normalize(ErrorLines(actual.Stderr), EtcdNet, _etcdNetIds, etcd: false));
         return actual;
     }
+
+    /// <summary>Both servers' results of one command, for values to capture.</summary>
+    public async Task<(CommandResult Etcd, CommandResult EtcdNet)> BothAsync(string[] args) =>
+        (await Etcdctl.RunAsync(Etcd.ClientUrl, Substitute(args, etcd: true)).ConfigureAwait(false),
+         await Etcdctl.RunAsync(EtcdNet.ClientUrl, Substitute(args, etcd: false)).ConfigureAwait(false));
+
+    private string[] Substitute(string[] args, bool etcd) =>
+        args.Select(a => _vars.Aggregate(a, (text, v) => text.Replace("{" + v.Key + "}", etcd ? v.Value.Etcd : v.Value.EtcdNet, StringComparison.Ordinal))).ToArray();
 
     /// <summary>etcdctl's "Error: ..." lines; its retry warnings carry random client ids and are left out.</summary>
     private static string ErrorLines(string stderr) =>
         string.Join('\n', stderr.Split('\n').Where(l => l.StartsWith("Error:", StringComparison.Ordinal)));
 
-    private static string Normalize(string text, Member member, Identity ids)
+    private string Normalize(string text, Member member, Identity ids, bool etcd)
     {
+        foreach (var (name, (etcdValue, etcdNetValue)) in _vars)
+        {
+            var value = etcd ? etcdValue : etcdNetValue;
+            text = text.Replace(value, "{" + name + "}", StringComparison.Ordinal);
+            if (ulong.TryParse(value, System.Globalization.NumberStyles.HexNumber, null, out var number))
+            {
+                text = text.Replace(number.ToString(System.Globalization.CultureInfo.InvariantCulture), "{" + name + "}", StringComparison.Ordinal);
+            }
+        }
         text = text.Replace(member.ClientUrl, "<client-url>", StringComparison.Ordinal)
             .Replace(member.PeerUrl, "<peer-url>", StringComparison.Ordinal)
             .Replace(ids.MemberId.ToString(), "<member-id>", StringComparison.Ordinal)
@@ -65,8 +92,17 @@ public sealed partial class MemberPair : IAsyncDisposable
             .Replace(ids.ClusterId.ToString(), "<cluster-id>", StringComparison.Ordinal)
             .Replace(ids.ClusterId.ToString("x"), "<cluster-id>", StringComparison.Ordinal);
         text = RaftTerm().Replace(text, "\"raft_term\":<term>");
+        text = Remaining().Replace(text, "remaining(<s>)");
+        text = Ttl().Replace(text, "\"ttl\":<s>");
         return Took().Replace(text, "took = <t>");
     }
+
+    // A lease's remaining seconds depend on when each server was asked.
+    [GeneratedRegex("remaining\\(\\d+s\\)")]
+    private static partial Regex Remaining();
+
+    [GeneratedRegex("\"ttl\":\\d+")]
+    private static partial Regex Ttl();
 
     [GeneratedRegex("\"raft_term\":\\d+")]
     private static partial Regex RaftTerm();
