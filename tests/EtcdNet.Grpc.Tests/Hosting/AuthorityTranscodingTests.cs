@@ -70,6 +70,45 @@ public sealed class AuthorityTranscodingTests
     }
 
     [Fact]
+    public async Task UrlAuthority_BlockReencodedPastMaxFrameSize_IsSplitAndServed()
+    {
+        // Huffman keeps the client's block in one 16 KiB frame; the plain re-encoding needs a CONTINUATION.
+        await using var server = await TestServer.StartAsync(r => EchoService.Register(r, new EchoService.Probe()),
+            kestrelOptions: k =>
+            {
+                k.Limits.MaxRequestHeadersTotalSize = 64 * 1024;
+                k.Limits.Http2.MaxRequestHeaderFieldSize = 64 * 1024;
+            });
+        using var client = await RawHttp2Client.ConnectAsync(server.Address);
+        var value = new string('x', 18000);
+        var block = new HpackBlockBuilder().Indexed(3).Indexed(6).Indexing(4, "/test.Echo/Header")
+            .Indexing(1, "http://" + server.Address.Authority).Indexing(31, "application/grpc").Indexing("te", "trailers")
+            .Indexing("x-big", value).ToArray();
+        Assert.True(block.Length < 16384);
+
+        await client.SendRequestAsync(1, block, "x-big"u8.ToArray());
+        var response = await client.ReadResponseAsync(1);
+
+        Assert.Equal("0", response.Header("grpc-status"));
+        Assert.Equal(value, response.Message);
+    }
+
+    [Fact]
+    public async Task UnfinishedHeaderBlock_ServerStillAppliesItsHeadersTimeout()
+    {
+        // The transcoder holds the block until END_HEADERS, but opens the stream at once so Kestrel's timer runs.
+        await using var server = await TestServer.StartAsync(r => EchoService.Register(r, new EchoService.Probe()),
+            kestrelOptions: k => k.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(1));
+        using var client = await RawHttp2Client.ConnectAsync(server.Address);
+        var block = RequestBlock("/test.Echo/Say", "http://" + server.Address.Authority);
+
+        await client.SendAsync(Http2Frames.Frame(Http2FrameType.Headers, 0, 1, block.AsSpan(0, 10)));
+        var response = await client.ReadResponseAsync(1);
+
+        Assert.True(response.Closed || response.GoAwayError is not null, "connection still open");
+    }
+
+    [Fact]
     public async Task GrpcChannel_AfterRawUrlAuthorityClient_StillWorks()
     {
         await using var server = await TestServer.StartAsync(r => EchoService.Register(r, new EchoService.Probe()));

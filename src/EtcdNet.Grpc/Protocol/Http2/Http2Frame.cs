@@ -42,17 +42,15 @@ internal readonly record struct Http2FrameHeader(int Length, Http2FrameType Type
             return false;
         }
 
-        Span<byte> bytes = stackalloc byte[Size];
         var first = buffer.FirstSpan;
         if (first.Length >= Size)
         {
-            first[..Size].CopyTo(bytes);
-        }
-        else
-        {
-            buffer.Slice(0, Size).CopyTo(bytes);
+            header = Read(first);
+            return true;
         }
 
+        Span<byte> bytes = stackalloc byte[Size];
+        buffer.Slice(0, Size).CopyTo(bytes);
         header = Read(bytes);
         return true;
     }

@@ -118,7 +118,7 @@ internal sealed class Http2InboundTranscoder : IDisposable
     }
 
     /// <summary>Handles as much of <paramref name="buffer"/> as it can and leaves it at the first byte not yet used.</summary>
-    internal void Process(ref ReadOnlySequence<byte> buffer)
+    private void Process(ref ReadOnlySequence<byte> buffer)
     {
         while (true)
         {
