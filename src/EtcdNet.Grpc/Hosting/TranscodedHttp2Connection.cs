@@ -40,7 +40,11 @@ internal static class TranscodedHttp2Connection
             connection.Transport = original;
 
             // Kestrel is done with the connection; a pump still waiting for client bytes stops now.
-            original.Input.CancelPendingRead();
+            if (!pump.IsCompleted)
+            {
+                original.Input.CancelPendingRead();
+            }
+
             await pump.ConfigureAwait(false);
             await pipe.Reader.CompleteAsync().ConfigureAwait(false);
         }

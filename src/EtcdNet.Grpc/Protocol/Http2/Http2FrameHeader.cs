@@ -3,21 +3,6 @@ using System.Buffers.Binary;
 
 namespace EtcdNet.Grpc;
 
-/// <summary>HTTP/2 frame types this code looks at (RFC 7540 §6).</summary>
-internal enum Http2FrameType : byte
-{
-    Data = 0x0,
-    Headers = 0x1,
-    Priority = 0x2,
-    RstStream = 0x3,
-    Settings = 0x4,
-    PushPromise = 0x5,
-    Ping = 0x6,
-    GoAway = 0x7,
-    WindowUpdate = 0x8,
-    Continuation = 0x9,
-}
-
 /// <summary>The 9-byte HTTP/2 frame header (RFC 7540 §4.1): length, type, flags, stream id.</summary>
 internal readonly record struct Http2FrameHeader(int Length, Http2FrameType Type, byte Flags, int StreamId)
 {
