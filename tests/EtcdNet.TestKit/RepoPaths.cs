@@ -19,10 +19,14 @@ public static class RepoPaths
         }
     }
 
+    /// <summary>The repository this kit was built from (recorded at build time).</summary>
     private static string FindRoot()
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "EtcdNet.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new DirectoryNotFoundException("EtcdNet.sln not found above " + AppContext.BaseDirectory);
+        var root = typeof(RepoPaths).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
+            .Cast<System.Reflection.AssemblyMetadataAttribute>()
+            .FirstOrDefault(a => a.Key == "RepoRoot")?.Value;
+        return root is not null && File.Exists(Path.Combine(root, "EtcdNet.sln"))
+            ? root
+            : throw new DirectoryNotFoundException($"EtcdNet.sln not found in {root}");
     }
 }

@@ -46,7 +46,7 @@ public sealed class ConfigFileTests
         var sample = Path.Combine(RepoPaths.Root, "etcd.conf.yml.sample");
         var loader = new ConfigLoader();
         var c = loader.Load(["--config-file", sample], new Dictionary<string, string>());
-        Assert.Empty(loader.Warnings.Where(w => w.Contains("unknown", StringComparison.Ordinal)));
+        Assert.DoesNotContain(loader.Warnings, w => w.Contains("unknown", StringComparison.Ordinal));
         var options = c.ToServerOptions();
         Assert.Equal(c.Name, options.Name);
     }
