@@ -59,6 +59,9 @@ public sealed partial class KvStore : IDisposable
     /// <summary>Last applied raft index, persisted in meta with the data.</summary>
     public ulong ConsistentIndex => Volatile.Read(ref _consistentIndex);
 
+    /// <summary>Who hears about committed writes (the watchable store), as set in the options.</summary>
+    public IKvObserver? Observer => _options.Observer;
+
     /// <summary>The key index (for watch and tests). Mutated only by the apply thread and compaction.</summary>
     public TreeIndex Index => _index;
 

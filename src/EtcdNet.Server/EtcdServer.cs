@@ -1,6 +1,7 @@
 using EtcdNet.Api.Etcdserverpb;
 using EtcdNet.Lease;
 using EtcdNet.Mvcc;
+using EtcdNet.Mvcc.Watch;
 using EtcdNet.Server.Adapters;
 using EtcdNet.Server.Apply;
 using EtcdNet.Server.Errors;
@@ -52,6 +53,9 @@ public sealed partial class EtcdServer : IAsyncDisposable
 
     public KvStore Kv { get; }
 
+    /// <summary>The watchers over <see cref="Kv"/> (the Watch service's store).</summary>
+    public WatchableStore Watchable => (WatchableStore)Kv.Observer!;
+
     public Lessor Lessor { get; }
 
     public Member LocalMember { get; }
@@ -88,7 +92,10 @@ public sealed partial class EtcdServer : IAsyncDisposable
         });
         // The lessor is restored first: reopening the kv store attaches each key to its lease again.
         var lessor = new Lessor(backend, time, new LessorOptions { MinTtl = MinLeaseTtl(options) });
-        var kv = new KvStore(backend, new KvStoreOptions { Leases = new LeaseCheckerAdapter(lessor) });
+        var kvOptions = new KvStoreOptions { Leases = new LeaseCheckerAdapter(lessor) };
+        var kv = new KvStore(backend, kvOptions);
+        // Watchers hear every applied write from here on; history before now comes from the backend.
+        kvOptions.Observer = new WatchableStore(kv);
         var self = new Member(
             Member.ComputeId(options.InitialAdvertisePeerUrls, options.InitialClusterToken),
             options.Name,
@@ -178,6 +185,7 @@ public sealed partial class EtcdServer : IAsyncDisposable
         await _leaseExpiry.DisposeAsync().ConfigureAwait(false);
         await _apply.DisposeAsync().ConfigureAwait(false);
         _wait.FailAll(EtcdErrors.Stopped.ToException());
+        Watchable.Dispose();
         Kv.Dispose();
         _backend.Dispose();
     }

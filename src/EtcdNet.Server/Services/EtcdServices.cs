@@ -31,6 +31,8 @@ public static class EtcdServices
         Unary<LeaseLeasesRequest, LeaseLeasesResponse>(registry, "etcdserverpb.Lease", "LeaseLeases", lease.LeaseLeases);
         Duplex<LeaseKeepAliveRequest, LeaseKeepAliveResponse>(registry, "etcdserverpb.Lease", "LeaseKeepAlive", lease.LeaseKeepAlive);
 
+        Duplex<WatchRequest, WatchResponse>(registry, "etcdserverpb.Watch", "Watch", new Watch.WatchService(server).Watch);
+
         var cluster = new ClusterService(server);
         Unary<MemberListRequest, MemberListResponse>(registry, "etcdserverpb.Cluster", "MemberList", cluster.MemberList);
         return registry;
