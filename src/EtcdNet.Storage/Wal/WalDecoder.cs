@@ -10,16 +10,22 @@ namespace EtcdNet.Storage;
 /// anywhere else, or when the damage is followed by written data, it is a <see cref="WalCorruptException"/>.
 /// </summary>
 /// <remarks>
-/// The torn-write rule, for a frame at offset <c>off</c> of the tail segment that fails to decode:
+/// The torn-write rule. A frame of the tail segment that fails to decode is a write cut short by a crash, and
+/// ends the log there, when the written bytes stop inside it: past the frame's start, everything to the end of
+/// the file is zero (preallocated space the write never reached) or missing, and what was written is a prefix
+/// of a well-formed record —
 /// <list type="number">
-/// <item>its length field or body runs past the end of the file (the file was cut), or</item>
-/// <item>its last record byte and everything after it to the end of the file are zero: the write stopped inside
-///   it. A complete record never ends in zero (the type byte is last, see <see cref="WalRecordCodec"/>), so a
-///   flipped byte in a complete last record is not mistaken for this; or</item>
-/// <item>a whole 512-byte sector inside the frame is zero: sectors of one write reached the disk out of order
-///   (etcd's rule, narrowed to whole sectors so that a single damaged byte never qualifies).</item>
+/// <item>nothing after its length field was written (a cut inside the length field or just after it); or</item>
+/// <item>its length field is well-formed, its header agrees with that length, and its last record byte is zero
+///   or beyond the end of the file. A complete record never ends in zero (the type byte is last, see
+///   <see cref="WalRecordCodec"/>), so a complete last record with a damaged byte is not taken for a cut; or</item>
+/// <item>its length field is well-formed, its header agrees, and a whole 512-byte sector inside it is zero: the
+///   sectors of one write reached the disk out of order (etcd's rule, narrowed to whole sectors so a single
+///   damaged byte never qualifies).</item>
 /// </list>
-/// Everything else is corruption: the WAL is refused with the file and offset, never silently shortened.
+/// The header check is what keeps a damaged length field in the middle of the tail (which can make a frame
+/// reach into the zeroed preallocated space) from passing for a torn write. Everything else is corruption:
+/// the WAL is refused with the file and offset, never silently shortened.
 /// </remarks>
 internal sealed class WalDecoder : IDisposable
 {
@@ -79,7 +85,7 @@ internal sealed class WalDecoder : IDisposable
 
         if (_fileLength - off < WalFrame.LengthFieldSize)
         {
-            return Fail(off, "truncated length field", tornIf: true);
+            return Fail(off, "truncated length field");
         }
 
         ulong field = BinaryPrimitives.ReadUInt64LittleEndian(Fetch(off, WalFrame.LengthFieldSize));
@@ -93,13 +99,13 @@ internal sealed class WalDecoder : IDisposable
         if (!WalFrame.TryReadLengthField(field, out long recordBytes, out int padBytes) || recordBytes > _maxRecordSize)
         {
             // A length cut short reads as a shorter, often malformed one; then nothing after it was written.
-            return Fail(off, $"bad length field 0x{field:x16}", tornIf: AllZero(body, _fileLength));
+            return Fail(off, $"bad length field 0x{field:x16}");
         }
 
         long frameEnd = body + recordBytes + padBytes;
         if (frameEnd > _fileLength)
         {
-            return Fail(off, "record runs past the end of the file", tornIf: true);
+            return Fail(off, "record runs past the end of the file");
         }
 
         ReadOnlySpan<byte> record = Fetch(body, (int)recordBytes);
@@ -136,10 +142,9 @@ internal sealed class WalDecoder : IDisposable
 
         if (problem is not null)
         {
-            bool torn = AllZero(body + recordBytes - 1, _fileLength) || HasZeroSector(body, body + recordBytes);
             type = 0;
             data = default;
-            return Fail(off, problem, torn);
+            return Fail(off, problem);
         }
 
         RecordOffset = off;
@@ -147,15 +152,109 @@ internal sealed class WalDecoder : IDisposable
         return true;
     }
 
-    private bool Fail(long off, string reason, bool tornIf)
+    private bool Fail(long off, string reason)
     {
-        if (_isTail && tornIf)
+        if (IsTornWrite(off))
         {
             Torn = true;
             return false;
         }
 
         throw new WalCorruptException(_path, off, reason);
+    }
+
+    /// <summary>Applies the torn-write rule (see the type's remarks) to the failed frame at <paramref name="off"/>.</summary>
+    private bool IsTornWrite(long off)
+    {
+        if (!_isTail)
+        {
+            return false;
+        }
+
+        long body = off + WalFrame.LengthFieldSize;
+        long written = WrittenEnd(off);
+        if (written <= body)
+        {
+            return true;
+        }
+
+        ulong field = BinaryPrimitives.ReadUInt64LittleEndian(Fetch(off, WalFrame.LengthFieldSize));
+        if (!WalFrame.TryReadLengthField(field, out long recordBytes, out int padBytes) || recordBytes > _maxRecordSize)
+        {
+            return false;
+        }
+
+        long recordEnd = body + recordBytes;
+        if (!HeaderFits(body, recordBytes, Math.Min(written, recordEnd)))
+        {
+            return false;
+        }
+
+        if (written < recordEnd || recordEnd + padBytes > _fileLength)
+        {
+            return true;
+        }
+
+        return HasZeroSector(body, recordEnd);
+    }
+
+    /// <summary>
+    /// Whether the record header in the trusted bytes [body, known) agrees with a record of
+    /// <paramref name="recordBytes"/>: the encoder writes the data field (tag, length, bytes) or, for a crc
+    /// record, the crc field first, and after the data only the crc field (2..6 bytes) and the type (2 bytes).
+    /// A header that is not all there (or all zero: its sector never reached the disk) cannot disagree.
+    /// </summary>
+    private bool HeaderFits(long body, long recordBytes, long known)
+    {
+        if (known <= body)
+        {
+            return true;
+        }
+
+        int n = (int)Math.Min(known - body, 11);
+        ReadOnlySpan<byte> header = Fetch(body, n);
+        const int MinTrailer = 2 + 2, MaxTrailer = 6 + 2;
+        switch (header[0])
+        {
+            case 0:
+                return true;
+            case (2 << 3) | 0:
+                return recordBytes is >= MinTrailer and <= MaxTrailer;
+            case (3 << 3) | 2:
+                ulong length = 0;
+                for (int i = 1, shift = 0; i < n && shift < 64; i++, shift += 7)
+                {
+                    length |= (ulong)(header[i] & 0x7F) << shift;
+                    if (header[i] < 0x80)
+                    {
+                        long trailer = recordBytes - i - 1 - (long)Math.Min(length, (ulong)recordBytes);
+                        return length <= (ulong)recordBytes && trailer is >= MinTrailer and <= MaxTrailer;
+                    }
+                }
+
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>The offset just past the last non-zero byte at or after <paramref name="from"/> (or <paramref name="from"/>).</summary>
+    private long WrittenEnd(long from)
+    {
+        long end = from;
+        for (long p = from; p < _fileLength;)
+        {
+            int n = (int)Math.Min(WindowSize, _fileLength - p);
+            int last = Fetch(p, n).LastIndexOfAnyExcept((byte)0);
+            if (last >= 0)
+            {
+                end = p + last + 1;
+            }
+
+            p += n;
+        }
+
+        return end;
     }
 
     private ReadOnlySpan<byte> Fetch(long offset, int count)
