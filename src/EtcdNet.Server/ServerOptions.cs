@@ -18,6 +18,15 @@ public sealed record ServerOptions
     public int MaxTxnOps { get; init; } = 128;
     public int MaxRequestBytes { get; init; } = 1572864;
     public long QuotaBackendBytes { get; init; }
+    /// <summary>Applied entries between raft snapshots (etcd 3.5's default; 3.6 uses 10000).</summary>
+    public long SnapshotCount { get; init; } = 100000;
+
+    /// <summary>Entries kept in memory behind a snapshot for followers that are only a little behind.</summary>
+    public long SnapshotCatchUpEntries { get; init; } = 5000;
+
+    public int MaxSnapshots { get; init; } = 5;
+    public int MaxWals { get; init; } = 5;
+
     public TimeSpan BackendBatchInterval { get; init; } = TimeSpan.FromMilliseconds(100);
     public int BackendBatchLimit { get; init; } = 10000;
 

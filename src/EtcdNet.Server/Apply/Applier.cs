@@ -1,6 +1,8 @@
 using EtcdNet.Api.Etcdserverpb;
 using EtcdNet.Lease;
 using EtcdNet.Mvcc;
+using EtcdNet.Raft.Raftpb;
+using EtcdNet.Server.Membership;
 
 namespace EtcdNet.Server.Apply;
 
@@ -9,7 +11,7 @@ namespace EtcdNet.Server.Apply;
 /// here (a compacted revision, a missing key for ignore_value, an unknown lease) fails for the caller and changes
 /// nothing.
 /// </summary>
-public sealed class Applier(KvStore kv, Lessor lessor)
+public sealed class Applier(KvStore kv, Lessor lessor, RaftCluster cluster)
 {
     public ApplyResult Apply(InternalRaftRequest request)
     {
@@ -24,6 +26,7 @@ public sealed class Applier(KvStore kv, Lessor lessor)
                 { LeaseGrant: { } grant } => Grant(grant),
                 { LeaseRevoke: { } revoke } => Revoke(revoke),
                 { LeaseCheckpoint: { } checkpoint } => Checkpoint(checkpoint),
+                { ClusterMemberAttrSet: { } attributes } => SetAttributes(attributes),
                 _ => new ApplyResult(null, new InvalidOperationException("etcdserver: unknown request in raft entry")),
             };
         }
@@ -60,6 +63,45 @@ public sealed class Applier(KvStore kv, Lessor lessor)
             kv.Txn(txn);
         }
         return new ApplyResult(new LeaseRevokeResponse { Header = new ResponseHeader() });
+    }
+
+    /// <summary>A member published its name and client URLs after starting.</summary>
+    private ApplyResult SetAttributes(Api.Membershippb.ClusterMemberAttrSetRequest request)
+    {
+        cluster.Update(request.MemberID, m => m is null ? null : m with
+        {
+            Name = request.MemberAttributes.Name,
+            ClientUrls = request.MemberAttributes.ClientUrls.ToList(),
+        });
+        return new ApplyResult(null);
+    }
+
+    /// <summary>
+    /// A committed membership change, applied to the member list (raft's own view is updated by the caller).
+    /// The context carries the member, as etcd's does.
+    /// </summary>
+    public ApplyResult ApplyConfChange(ConfChange cc)
+    {
+        var member = cc.Context.IsEmpty ? null : RaftCluster.FromProto(Api.Membershippb.Member.Parser.ParseFrom(cc.Context));
+        switch (cc.Type)
+        {
+            case ConfChangeType.ConfChangeAddNode:
+                // Adding a voter that is already a learner is etcd's promotion.
+                cluster.Update(cc.NodeId, existing => existing is { IsLearner: true }
+                    ? existing with { IsLearner = false }
+                    : member ?? existing);
+                break;
+            case ConfChangeType.ConfChangeAddLearnerNode:
+                if (member is not null) cluster.Add(member with { IsLearner = true });
+                break;
+            case ConfChangeType.ConfChangeRemoveNode:
+                cluster.Remove(cc.NodeId);
+                break;
+            case ConfChangeType.ConfChangeUpdateNode:
+                if (member is not null) cluster.Update(cc.NodeId, existing => existing is null ? null : existing with { PeerUrls = member.PeerUrls });
+                break;
+        }
+        return new ApplyResult(null);
     }
 
     private ApplyResult Checkpoint(LeaseCheckpointRequest request)

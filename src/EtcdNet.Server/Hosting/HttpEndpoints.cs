@@ -10,8 +10,10 @@ public static class HttpEndpoints
         switch (context.Request.Path.Value)
         {
             case "/health":
-                // One member is always its own leader and no alarm exists yet: healthy while serving.
-                return Json(context, """{"health":"true","reason":""}""");
+                // Healthy when the member knows a leader (no alarms exist yet), as etcd's /health answers.
+                if (server.LeaderId != 0) return Json(context, """{"health":"true","reason":""}""");
+                context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                return Json(context, """{"health":"false","reason":"RAFT NO LEADER"}""");
             case "/version":
                 return Json(context, $$"""{"etcdserver":"{{EtcdServer.Version}}","etcdcluster":"{{ClusterVersion}}"}""");
             default:

@@ -90,7 +90,7 @@ public sealed class KvOverGrpcTests : IAsyncLifetime
             var kv = Assert.Single(got.Kvs);
             Assert.Equal(("v2", 2L, 3L, 2L), (kv.Value.ToStringUtf8(), kv.CreateRevision, kv.ModRevision, kv.Version));
             Assert.Equal(3, got.Header.Revision);
-            Assert.Equal(2UL, second.Host.Server.AppliedIndex);
+            Assert.True(second.Host.Server.AppliedIndex >= second.Host.Server.CommittedIndex - 1, "a linearizable read waited for the log to be applied");
         }
         finally
         {
