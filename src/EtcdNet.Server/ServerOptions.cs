@@ -15,6 +15,9 @@ public sealed record ServerOptions
     public string InitialClusterState { get; init; } = "new";
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromMilliseconds(100);
     public TimeSpan ElectionTimeout { get; init; } = TimeSpan.FromMilliseconds(1000);
+    /// <summary>Refuse membership changes that could cost the cluster its quorum (etcd's default).</summary>
+    public bool StrictReconfigCheck { get; init; } = true;
+
     public int MaxTxnOps { get; init; } = 128;
     public int MaxRequestBytes { get; init; } = 1572864;
     public long QuotaBackendBytes { get; init; }

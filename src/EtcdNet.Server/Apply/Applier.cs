@@ -2,7 +2,9 @@ using EtcdNet.Api.Etcdserverpb;
 using EtcdNet.Lease;
 using EtcdNet.Mvcc;
 using EtcdNet.Raft.Raftpb;
+using EtcdNet.Server.Errors;
 using EtcdNet.Server.Membership;
+using Member = EtcdNet.Server.Membership.Member;
 
 namespace EtcdNet.Server.Apply;
 
@@ -77,32 +79,56 @@ public sealed class Applier(KvStore kv, Lessor lessor, RaftCluster cluster)
     }
 
     /// <summary>
-    /// A committed membership change, applied to the member list (raft's own view is updated by the caller).
-    /// The context carries the member, as etcd's does.
+    /// A committed membership change, checked against the members as etcd checks it at apply time (a duplicate id
+    /// or peer URL, a second learner, an unknown member fail the caller and change nothing), then applied to the
+    /// member list; the caller updates raft's own view. The context carries the member, as etcd's does.
     /// </summary>
     public ApplyResult ApplyConfChange(ConfChange cc)
     {
         var member = cc.Context.IsEmpty ? null : RaftCluster.FromProto(Api.Membershippb.Member.Parser.ParseFrom(cc.Context));
+        var existing = cluster.Get(cc.NodeId);
+        var error = Validate(cc, member, existing);
+        if (error is not null) return new ApplyResult(null, error.ToException());
         switch (cc.Type)
         {
             case ConfChangeType.ConfChangeAddNode:
                 // Adding a voter that is already a learner is etcd's promotion.
-                cluster.Update(cc.NodeId, existing => existing is { IsLearner: true }
-                    ? existing with { IsLearner = false }
-                    : member ?? existing);
+                cluster.Add(existing is { IsLearner: true } ? existing with { IsLearner = false } : member! with { IsLearner = false });
                 break;
             case ConfChangeType.ConfChangeAddLearnerNode:
-                if (member is not null) cluster.Add(member with { IsLearner = true });
+                cluster.Add(member! with { IsLearner = true });
                 break;
             case ConfChangeType.ConfChangeRemoveNode:
                 cluster.Remove(cc.NodeId);
                 break;
             case ConfChangeType.ConfChangeUpdateNode:
-                if (member is not null) cluster.Update(cc.NodeId, existing => existing is null ? null : existing with { PeerUrls = member.PeerUrls });
+                cluster.Add(existing! with { PeerUrls = member!.PeerUrls });
                 break;
         }
         return new ApplyResult(null);
     }
+
+    private EtcdError? Validate(ConfChange cc, Member? member, Member? existing)
+    {
+        var others = cluster.Members.Where(m => m.Id != cc.NodeId).ToList();
+        bool UrlTaken() => member is not null && others.Any(m => m.PeerUrls.Intersect(member.PeerUrls).Any());
+        return cc.Type switch
+        {
+            _ when cluster.IsRemoved(cc.NodeId) => EtcdErrors.MemberNotFound,
+            ConfChangeType.ConfChangeAddNode when existing is { IsLearner: false } => EtcdErrors.MemberExist,
+            ConfChangeType.ConfChangeAddNode when existing is null && (member is null || UrlTaken()) => member is null ? EtcdErrors.MemberBadURLs : EtcdErrors.PeerURLExist,
+            ConfChangeType.ConfChangeAddLearnerNode when existing is not null => EtcdErrors.MemberExist,
+            ConfChangeType.ConfChangeAddLearnerNode when member is null || UrlTaken() => member is null ? EtcdErrors.MemberBadURLs : EtcdErrors.PeerURLExist,
+            ConfChangeType.ConfChangeAddLearnerNode when cluster.Members.Count(m => m.IsLearner) >= MaxLearners => EtcdErrors.TooManyLearners,
+            ConfChangeType.ConfChangeRemoveNode when existing is null => EtcdErrors.MemberNotFound,
+            ConfChangeType.ConfChangeUpdateNode when existing is null => EtcdErrors.MemberNotFound,
+            ConfChangeType.ConfChangeUpdateNode when member is null || UrlTaken() => member is null ? EtcdErrors.MemberBadURLs : EtcdErrors.PeerURLExist,
+            _ => null,
+        };
+    }
+
+    /// <summary>etcd 3.4/3.5 allow one learner at a time.</summary>
+    private const int MaxLearners = 1;
 
     private ApplyResult Checkpoint(LeaseCheckpointRequest request)
     {

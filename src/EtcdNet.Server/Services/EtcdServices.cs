@@ -35,6 +35,10 @@ public static class EtcdServices
 
         var cluster = new ClusterService(server);
         Unary<MemberListRequest, MemberListResponse>(registry, "etcdserverpb.Cluster", "MemberList", cluster.MemberList);
+        Unary<MemberAddRequest, MemberAddResponse>(registry, "etcdserverpb.Cluster", "MemberAdd", cluster.MemberAdd);
+        Unary<MemberRemoveRequest, MemberRemoveResponse>(registry, "etcdserverpb.Cluster", "MemberRemove", cluster.MemberRemove);
+        Unary<MemberUpdateRequest, MemberUpdateResponse>(registry, "etcdserverpb.Cluster", "MemberUpdate", cluster.MemberUpdate);
+        Unary<MemberPromoteRequest, MemberPromoteResponse>(registry, "etcdserverpb.Cluster", "MemberPromote", cluster.MemberPromote);
         return registry;
     }
 

@@ -22,6 +22,9 @@ public sealed class EtcdConfig
     public string InitialClusterState { get; set; } = "new";
     public uint HeartbeatIntervalMs { get; set; } = 100;
     public uint ElectionTimeoutMs { get; set; } = 1000;
+    public ulong SnapshotCount { get; set; } = 100000;
+    public uint MaxSnapshots { get; set; } = 5;
+    public uint MaxWals { get; set; } = 5;
     public uint MaxTxnOps { get; set; } = 128;
     public uint MaxRequestBytes { get; set; } = 1572864;
     public bool EnablePprof { get; set; }
@@ -63,6 +66,9 @@ public sealed class EtcdConfig
             InitialClusterState = InitialClusterState,
             HeartbeatInterval = TimeSpan.FromMilliseconds(HeartbeatIntervalMs),
             ElectionTimeout = TimeSpan.FromMilliseconds(ElectionTimeoutMs),
+            SnapshotCount = checked((long)SnapshotCount),
+            MaxSnapshots = checked((int)MaxSnapshots),
+            MaxWals = checked((int)MaxWals),
             MaxTxnOps = checked((int)MaxTxnOps),
             MaxRequestBytes = checked((int)MaxRequestBytes),
         };

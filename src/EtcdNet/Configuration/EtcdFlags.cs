@@ -21,6 +21,9 @@ public static class EtcdFlags
         new("initial-cluster-state", "Initial cluster state ('new' or 'existing').", (c, v) => c.InitialClusterState = v),
         new("heartbeat-interval", "Time (in milliseconds) of a heartbeat interval.", (c, v) => c.HeartbeatIntervalMs = UInt(v)),
         new("election-timeout", "Time (in milliseconds) for an election to timeout.", (c, v) => c.ElectionTimeoutMs = UInt(v)),
+        new("snapshot-count", "Number of committed transactions to trigger a snapshot to disk.", (c, v) => c.SnapshotCount = ULong(v)),
+        new("max-snapshots", "Maximum number of snapshot files to retain (0 is unlimited).", (c, v) => c.MaxSnapshots = UInt(v)),
+        new("max-wals", "Maximum number of wal files to retain (0 is unlimited).", (c, v) => c.MaxWals = UInt(v)),
         new("max-txn-ops", "Maximum number of operations permitted in a transaction.", (c, v) => c.MaxTxnOps = UInt(v)),
         new("max-request-bytes", "Maximum client request size in bytes the server will accept.", (c, v) => c.MaxRequestBytes = UInt(v)),
         new("enable-pprof", "Accepted for compatibility; etcdnet has no Go profiler to expose.", (c, v) => c.EnablePprof = Bool(v), IsBool: true),
@@ -35,6 +38,9 @@ public static class EtcdFlags
 
     private static uint UInt(string v) =>
         uint.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : throw new FormatException("parse error");
+
+    private static ulong ULong(string v) =>
+        ulong.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : throw new FormatException("parse error");
 
     private static bool Bool(string v) => v switch
     {
