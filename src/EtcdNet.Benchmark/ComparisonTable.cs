@@ -6,9 +6,26 @@ namespace EtcdNet.Benchmark;
 /// <summary>The side-by-side figures of a compare run: throughput and p99 per workload, then memory, etcd first.</summary>
 public sealed class ComparisonTable
 {
-    private static readonly string[] Header = ["workload", "etcd req/s", "etcdnet req/s", "etcdnet/etcd", "etcd p99", "etcdnet p99"];
+    private static readonly string[] KvHeader = ["workload", "etcd req/s", "etcdnet req/s", "etcdnet/etcd", "etcd p99", "etcdnet p99"];
 
+    private readonly string[] header;
     private readonly List<string[]> rows = [];
+
+    /// <summary>A table with the KV columns (throughput and p99).</summary>
+    public ComparisonTable()
+        : this(KvHeader)
+    {
+    }
+
+    /// <summary>A table with other columns, filled with <see cref="AddRow"/>.</summary>
+    public ComparisonTable(string[] header) => this.header = header;
+
+    /// <summary>Adds a row of already formatted cells, one per column.</summary>
+    public void AddRow(params string[] cells)
+    {
+        ArgumentOutOfRangeException.ThrowIfNotEqual(cells.Length, header.Length);
+        rows.Add(cells);
+    }
 
     /// <summary>Adds a workload row from the two servers' reports.</summary>
     public void AddWorkload(string workload, Report etcd, Report etcdnet)
@@ -33,15 +50,15 @@ public sealed class ComparisonTable
     /// <summary>The table as aligned plain text for the console.</summary>
     public string ToText()
     {
-        var widths = new int[Header.Length];
-        Measure(Header, widths);
+        var widths = new int[header.Length];
+        Measure(header, widths);
         foreach (var row in rows)
         {
             Measure(row, widths);
         }
 
         var s = new StringBuilder();
-        AppendText(s, Header, widths);
+        AppendText(s, header, widths);
         s.Append(new string('-', Sum(widths) + (2 * (widths.Length - 1)))).Append('\n');
         foreach (var row in rows)
         {
@@ -55,9 +72,9 @@ public sealed class ComparisonTable
     public string ToMarkdown()
     {
         var s = new StringBuilder();
-        s.Append("| ").AppendJoin(" | ", Header).Append(" |\n");
+        s.Append("| ").AppendJoin(" | ", header).Append(" |\n");
         s.Append("|---");
-        for (int i = 1; i < Header.Length; i++)
+        for (int i = 1; i < header.Length; i++)
         {
             s.Append("|---:");
         }

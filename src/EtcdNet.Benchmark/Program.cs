@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 
 namespace EtcdNet.Benchmark;
 
-/// <summary>Entry point of etcdnet-benchmark: put, range and compare.</summary>
+/// <summary>Entry point of etcdnet-benchmark: put, range, watch-latency and compare.</summary>
 internal static class Program
 {
     private static async Task<int> Main(string[] args)
@@ -12,6 +12,7 @@ internal static class Program
         ClientFlags.AddTo(root);
         root.Subcommands.Add(PutCommand.Create());
         root.Subcommands.Add(RangeCommand.Create());
+        root.Subcommands.Add(WatchLatencyCommand.Create());
         root.Subcommands.Add(CompareCommand.Create());
 
         // Our own signal handling instead of System.CommandLine's: its grace period can end the process while compare

@@ -7,13 +7,14 @@ namespace EtcdNet.Mvcc.Watch;
 /// without ever waiting: event items count against a bound (etcd's 128-entry channel, widened by the number of
 /// watchers so that one event for every watcher of a busy stream fits), and a watcher whose items do not fit becomes
 /// a victim instead of holding up the writer. Control answers (created, canceled, compacted, progress on request)
-/// are never refused. One consumer reads with <see cref="WaitToReadAsync"/> and <see cref="TryRead"/>.
+/// are never refused. One consumer reads with <see cref="WaitToReadAsync"/> and <see cref="TryRead"/> (closing drains
+/// what is left, so a consumer that is still stopping may race it harmlessly).
 /// </summary>
 public sealed class WatchStream : IDisposable
 {
     private readonly WatchableStore _store;
     private readonly Channel<WatchUpdate> _queue =
-        Channel.CreateUnbounded<WatchUpdate>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
+        Channel.CreateUnbounded<WatchUpdate>(new UnboundedChannelOptions { SingleReader = false, SingleWriter = false });
 
     // Event items queued and not yet read; compared with the bound by the store (under its lock) and lowered by the reader.
     private int _queuedItems;

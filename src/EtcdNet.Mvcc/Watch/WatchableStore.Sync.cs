@@ -151,9 +151,10 @@ public sealed partial class WatchableStore
                 {
                     _unsynced.Remove(w);
                     w.State = WatcherState.Compacted;
-                    w.Stream.EnqueueControl(new WatchUpdate(WatchUpdateKind.Compacted, w.Id, 0, [], w) { CompactRevision = compactRev });
+                    // Counters first: whoever reads the notice must see them already updated.
                     _slowWatcherCount--;
                     _watcherCount--;
+                    w.Stream.EnqueueControl(new WatchUpdate(WatchUpdateKind.Compacted, w.Id, 0, [], w) { CompactRevision = compactRev });
                     chosen.RemoveAt(i);
                     progressed = true;
                     continue;

@@ -255,7 +255,7 @@ public sealed partial class WatchableStore : IKvObserver, IDisposable
             stream.Closed = true;
             _progressDeferred.Remove(stream);
             stream.CompleteQueue();
-            _streamCount--;
+            Interlocked.Decrement(ref _streamCount);
         }
     }
 

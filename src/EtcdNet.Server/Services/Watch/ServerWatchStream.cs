@@ -87,17 +87,14 @@ public sealed class ServerWatchStream : IDisposable
         }
     }
 
-    /// <summary>Cancels every watcher and stops the send loop.</summary>
-    public void Close()
-    {
-        _stream.Dispose();
-        _cts.Cancel();
-    }
+    /// <summary>Stops both loops (the watchers stay until <see cref="Dispose"/>).</summary>
+    public void Stop() => _cts.Cancel();
 
-    /// <inheritdoc />
+    /// <summary>Cancels every watcher; call after the send loop has ended.</summary>
     public void Dispose()
     {
-        Close();
+        _cts.Cancel();
+        _stream.Dispose();
         _cts.Dispose();
     }
 

@@ -39,14 +39,15 @@ public sealed class WatchService(EtcdServer server)
         }
         finally
         {
-            stream.Close();
+            // The send loop ends first, so that closing the store's stream never races it for the queue.
+            stream.Stop();
             try
             {
                 await sending.ConfigureAwait(false);
             }
-            catch (Exception) when (ct.IsCancellationRequested || sending.IsCanceled)
+            catch (Exception) when (ct.IsCancellationRequested)
             {
-                // The sender stops with the call.
+                // A write failed because the client went away.
             }
         }
     }
