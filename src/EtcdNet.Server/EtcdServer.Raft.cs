@@ -9,6 +9,9 @@ public sealed partial class EtcdServer : IRaftHost
     private readonly CancellationTokenSource _stopping = new();
     private TaskCompletionSource _leaderSignal = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>Completes at the next change of leader (or term).</summary>
+    public Task WaitForLeaderChangeAsync(CancellationToken ct) => Volatile.Read(ref _leaderSignal).Task.WaitAsync(ct);
+
     /// <summary>Completes once a leader is known (proposals made without one would only be dropped).</summary>
     public async Task WaitForLeaderAsync(CancellationToken ct)
     {

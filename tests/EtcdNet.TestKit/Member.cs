@@ -39,12 +39,26 @@ public sealed class Member : IAsyncDisposable
     public string PeerUrl => $"http://127.0.0.1:{PeerPort}";
     public ServerProcess? Process { get; private set; }
 
+    /// <summary>name=peer-url of every member of the cluster this one belongs to (itself alone by default).</summary>
+    public string InitialCluster { get; set; } = "";
+
+    /// <summary>"new", or "existing" for a member joining a running cluster.</summary>
+    public string InitialClusterState { get; set; } = "new";
+
     public static async Task<Member> StartAsync(ServerKind kind, string name = "m1", string? dataDir = null, params string[] extraArgs)
+    {
+        var member = Prepare(kind, name, dataDir, extraArgs);
+        await member.StartProcessAsync().ConfigureAwait(false);
+        return member;
+    }
+
+    /// <summary>A member with its ports and data dir chosen but no process yet (for clusters started together).</summary>
+    public static Member Prepare(ServerKind kind, string name, string? dataDir = null, params string[] extraArgs)
     {
         var owns = dataDir is null;
         dataDir ??= Path.Combine(Path.GetTempPath(), $"etcdnet-{kind}-{Guid.NewGuid():N}");
         var member = new Member(kind, name, dataDir, owns, extraArgs);
-        await member.StartProcessAsync().ConfigureAwait(false);
+        member.InitialCluster = $"{name}={member.PeerUrl}";
         return member;
     }
 
@@ -56,27 +70,39 @@ public sealed class Member : IAsyncDisposable
         "--advertise-client-urls", ClientUrl,
         "--listen-peer-urls", PeerUrl,
         "--initial-advertise-peer-urls", PeerUrl,
-        "--initial-cluster", $"{Name}={PeerUrl}",
+        "--initial-cluster", InitialCluster,
+        "--initial-cluster-state", InitialClusterState,
         .. _extraArgs,
     ];
 
     public async Task StartProcessAsync()
     {
+        Launch();
+        await WaitHealthyAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Starts the process without waiting for it to serve.</summary>
+    public void Launch() =>
         Process = Kind == ServerKind.EtcdNet
             ? ServerProcess.Start("dotnet", [RepoPaths.EtcdNetDll, .. Args])
             : ServerProcess.Start("etcd", Args);
+
+    /// <summary>Waits until /health answers 200 (the member has a leader).</summary>
+    public async Task WaitHealthyAsync()
+    {
+        var process = Process ?? throw new InvalidOperationException("not launched");
         try
         {
             await Eventually.TrueAsync(async () =>
             {
-                if (Process.HasExited) throw new InvalidOperationException($"{Kind} exited with {Process.ExitCode}:\n{Process.Output}");
+                if (process.HasExited) throw new InvalidOperationException($"{Kind} exited with {process.ExitCode}:\n{process.Output}");
                 using var response = await Http.GetAsync($"{ClientUrl}/health").ConfigureAwait(false);
                 return response.IsSuccessStatusCode;
             }, TimeSpan.FromSeconds(30), $"{Kind} {Name} to answer /health on {ClientUrl}").ConfigureAwait(false);
         }
         catch
         {
-            await Process.DisposeAsync().ConfigureAwait(false);
+            await process.DisposeAsync().ConfigureAwait(false);
             throw;
         }
     }

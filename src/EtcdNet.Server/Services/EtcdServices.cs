@@ -23,6 +23,7 @@ public static class EtcdServices
         var maintenance = new MaintenanceService(server);
         Unary<StatusRequest, StatusResponse>(registry, "etcdserverpb.Maintenance", "Status", maintenance.Status);
         Unary<AlarmRequest, AlarmResponse>(registry, "etcdserverpb.Maintenance", "Alarm", maintenance.Alarm);
+        Unary<MoveLeaderRequest, MoveLeaderResponse>(registry, "etcdserverpb.Maintenance", "MoveLeader", maintenance.MoveLeader);
 
         var lease = new LeaseService(server);
         Unary<LeaseGrantRequest, LeaseGrantResponse>(registry, "etcdserverpb.Lease", "LeaseGrant", lease.LeaseGrant);

@@ -93,10 +93,6 @@ public sealed class EtcdConfig
         {
             throw Invalid($"--initial-cluster has {Name}={string.Join(',', mine)} but missing from --initial-advertise-peer-urls={string.Join(',', InitialAdvertisePeerUrls)}");
         }
-        if (members.Select(m => m[0]).Distinct(StringComparer.Ordinal).Count() > 1)
-        {
-            throw Invalid("multi-member clusters are not supported yet: --initial-cluster may name only this member");
-        }
     }
 
     private static FlagException Invalid(string reason) => new($"error verifying flags, {reason}. See 'etcd --help'.");
