@@ -31,6 +31,12 @@ internal sealed class RangeIndex
         _dirty = true;
     }
 
+    public void Clear()
+    {
+        _intervals.Clear();
+        _dirty = true;
+    }
+
     public bool Remove(Watcher w)
     {
         int i = Find(w.Key, w.End!, out bool found);

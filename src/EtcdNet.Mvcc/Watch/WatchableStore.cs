@@ -152,6 +152,27 @@ public sealed partial class WatchableStore : IKvObserver, IDisposable
         }
     }
 
+    /// <summary>
+    /// Call after the kv store's contents were replaced wholesale (a leader's snapshot installed; etcd's Restore):
+    /// every synced watcher goes back to unsynced and catches up from the new backend. One whose next revision is
+    /// past the restored store's simply waits there for new writes.
+    /// </summary>
+    public void OnRestored()
+    {
+        lock (_lock)
+        {
+            Volatile.Write(ref _rev, _kv.CurrentRevision);
+            foreach (Watcher w in _synced.All)
+            {
+                w.State = WatcherState.Unsynced;
+                _unsynced.Add(w);
+                _slowWatcherCount++;
+            }
+            _synced.Clear();
+            Kick();
+        }
+    }
+
     /// <summary>Stops the background loop and the progress timer. Streams are closed by their owners.</summary>
     public void Dispose()
     {

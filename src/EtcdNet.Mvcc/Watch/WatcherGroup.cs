@@ -59,6 +59,14 @@ internal sealed class WatcherGroup
         return false;
     }
 
+    /// <summary>Removes every watcher.</summary>
+    public void Clear()
+    {
+        _all.Clear();
+        _keys.Clear();
+        _ranges.Clear();
+    }
+
     /// <summary>Whether some watcher of the group watches <paramref name="key"/>.</summary>
     public bool Contains(ReadOnlySpan<byte> key) => _keysBySpan.ContainsKey(key) || _ranges.Intersects(key);
 

@@ -336,6 +336,35 @@ public sealed class WatchableStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task OnRestored_SyncedWatchersCatchUpAgain_NoDuplicateNoGap()
+    {
+        using WatchStream s = _f.Watchable.NewWatchStream();
+        long key = s.Watch(Key("a"));
+        long range = s.Watch(Prefix("b"));
+        long r1 = _f.Put("a", "1");
+        long r2 = _f.Put("b1", "1");
+        _f.Watchable.OnRestored();
+        Assert.Equal(2, _f.Watchable.SlowWatcherCount);
+        await Eventually(() => _f.Watchable.SlowWatcherCount == 0);
+        long r3 = _f.Put("a", "2");
+        long r4 = _f.Put("b2", "2");
+        var seen = new List<(long, long)>();
+        for (int i = 0; i < 6; i++)
+        {
+            WatchUpdate u = await NextAsync(s);
+            if (u.Kind == WatchUpdateKind.Events)
+            {
+                seen.AddRange(u.Events.Select(e => (u.WatchId, e.Kv.ModRevision)));
+            }
+            if (seen.Count == 4)
+            {
+                break;
+            }
+        }
+        Assert.Equal([(key, r1), (range, r2), (key, r3), (range, r4)], seen);
+    }
+
+    [Fact]
     public async Task Close_RemovesWatchersAndCounters()
     {
         WatchStream s = _f.Watchable.NewWatchStream();
