@@ -6,6 +6,7 @@ using EtcdNet.Raft;
 using EtcdNet.Server.Adapters;
 using EtcdNet.Server.Apply;
 using EtcdNet.Server.Membership;
+using EtcdNet.Server.PeerTransport;
 using EtcdNet.Server.Raft;
 using EtcdNet.Storage;
 using Google.Protobuf;
@@ -43,16 +44,24 @@ public sealed partial class EtcdServer
 
         DurableRaftLog log;
         IReadOnlyList<Member>? bootstrap = null;
+        IReadOnlyList<Member> peers = [];
         if (DurableRaftLog.Exists(memberDir))
         {
             log = DurableRaftLog.Open(memberDir);
         }
+        else if (options.InitialClusterState == "existing")
+        {
+            // Joining: the running members say which cluster this is; this member must have been added to it.
+            var named = InitialMembers(options);
+            var remote = RemoteCluster.FetchAsync(
+                named.Where(m => m.Name != options.Name).SelectMany(m => m.PeerUrls), TimeSpan.FromSeconds(5)).GetAwaiter().GetResult();
+            var self = remote.Members.FirstOrDefault(m => m.PeerUrls.Intersect(options.InitialAdvertisePeerUrls).Any())
+                ?? throw new InvalidOperationException("member has not been added to the cluster: add it with 'etcdctl member add' first");
+            log = DurableRaftLog.Create(memberDir, new Metadata { NodeID = self.Id, ClusterID = remote.ClusterId });
+            peers = remote.Members;
+        }
         else
         {
-            if (options.InitialClusterState == "existing")
-            {
-                throw new NotSupportedException("joining an existing cluster (--initial-cluster-state existing) is not supported yet");
-            }
             bootstrap = InitialMembers(options);
             var self = bootstrap.FirstOrDefault(m => m.Name == options.Name)
                 ?? throw new InvalidOperationException($"couldn't find local name \"{options.Name}\" in the initial cluster configuration");
@@ -75,12 +84,14 @@ public sealed partial class EtcdServer
         LogStarted(logger, $"{cluster.LocalId:x}", $"{cluster.ClusterId:x}", kv.CurrentRevision, kv.ConsistentIndex);
 
         var server = new EtcdServer(options, backend, log, lessor, kv, cluster, time, logger);
-        server.StartRaft(bootstrap);
+        server.StartRaft(bootstrap, peers);
         return server;
     }
 
-    private void StartRaft(IReadOnlyList<Member>? bootstrap)
+    private void StartRaft(IReadOnlyList<Member>? bootstrap, IReadOnlyList<Member> joinedPeers)
     {
+        StartTransport();
+        SyncPeers(bootstrap ?? (joinedPeers.Count > 0 ? joinedPeers : Cluster.Members));
         var electionTicks = (int)Math.Max(1, Options.ElectionTimeout / Options.HeartbeatInterval);
         var node = new RaftNode(new RaftConfig
         {

@@ -1,13 +1,23 @@
 using EtcdNet.Raft.Raftpb;
+using EtcdNet.Server.Membership;
+using EtcdNet.Server.PeerTransport;
 using EtcdNet.Server.Raft;
+using Microsoft.Extensions.Logging;
+using Member = EtcdNet.Server.Membership.Member;
 
 namespace EtcdNet.Server;
 
-/// <summary>What the raft loop asks of the server: sending, applying, and hearing about leadership.</summary>
-public sealed partial class EtcdServer : IRaftHost
+/// <summary>
+/// The server between raft and the network: what the raft loop asks of it (send, apply, leadership), and what the
+/// peer transport hands it (messages from peers and how sends went).
+/// </summary>
+public sealed partial class EtcdServer : IRaftHost, IRaftMessageHandler
 {
     private readonly CancellationTokenSource _stopping = new();
     private TaskCompletionSource _leaderSignal = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Raft messages to and from the other members.</summary>
+    public RaftTransport Transport { get; private set; } = null!;
 
     /// <summary>Completes at the next change of leader (or term).</summary>
     public Task WaitForLeaderChangeAsync(CancellationToken ct) => Volatile.Read(ref _leaderSignal).Task.WaitAsync(ct);
@@ -23,10 +33,45 @@ public sealed partial class EtcdServer : IRaftHost
         }
     }
 
-    void IRaftHost.Send(IReadOnlyList<Message> messages)
+    private void StartTransport()
     {
-        // Peers arrive with the cluster transport; a single member has nobody to send to.
+        var self = Cluster.Get(MemberId);
+        Transport = new RaftTransport(new RaftTransportOptions
+        {
+            LocalId = MemberId,
+            ClusterId = ClusterId,
+            LocalPeerUrls = self?.PeerUrls ?? Options.InitialAdvertisePeerUrls,
+            SnapshotDirectory = Path.Combine(Options.DataDir, "member", "snap"),
+            CurrentMembers = () => Cluster.Members,
+        }, this, _logger);
+        Cluster.Changed += SyncPeers;
     }
+
+    private readonly Dictionary<ulong, IReadOnlyList<string>> _peers = [];
+
+    /// <summary>Adds the transport's peers for new members, follows peer URL updates and drops removed members.</summary>
+    private void SyncPeers(IReadOnlyList<Member> members)
+    {
+        lock (_peers)
+        {
+            var current = members.Where(m => m.Id != MemberId && m.PeerUrls.Count > 0).ToDictionary(m => m.Id, m => m.PeerUrls);
+            // Only a removal drops a peer: while a joining member replays the log, members it has not applied yet
+            // are still the ones it talks to.
+            foreach (var id in _peers.Keys.Where(Cluster.IsRemoved).ToList())
+            {
+                Transport.RemovePeer(id);
+                _peers.Remove(id);
+            }
+            foreach (var (id, urls) in current)
+            {
+                if (!_peers.TryGetValue(id, out var known)) Transport.AddPeer(id, urls);
+                else if (!known.SequenceEqual(urls)) Transport.UpdatePeer(id, urls);
+                _peers[id] = urls;
+            }
+        }
+    }
+
+    void IRaftHost.Send(IReadOnlyList<Message> messages) => Transport.Send(messages);
 
     void IRaftHost.Apply(ApplyBatch batch) => _apply.Enqueue(batch);
 
@@ -37,4 +82,15 @@ public sealed partial class EtcdServer : IRaftHost
         if (isLeader) Lessor.Promote(Options.ElectionTimeout);
         else if (Lessor.IsPrimary) Lessor.Demote();
     }
+
+    void IRaftMessageHandler.Process(Message message) => RaftLoop.Step(message);
+
+    void IRaftMessageHandler.ReportUnreachable(ulong peerId) => RaftLoop.Post(node => node.ReportUnreachable(peerId));
+
+    void IRaftMessageHandler.ReportSnapshot(ulong peerId, bool failed) => RaftLoop.Post(node => node.ReportSnapshot(peerId, failed));
+
+    void IRaftMessageHandler.ReportRemoved(ulong peerId) => LogRemoved(_logger, $"{MemberId:x}", $"{peerId:x}");
+
+    [LoggerMessage(EventId = 5005, Level = LogLevel.Error, Message = "the member has been permanently removed from the cluster local-member-id={LocalMemberId} removed-by={PeerId}")]
+    private static partial void LogRemoved(ILogger logger, string localMemberId, string peerId);
 }

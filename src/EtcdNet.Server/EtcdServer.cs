@@ -185,6 +185,7 @@ public sealed partial class EtcdServer : IAsyncDisposable
         _stopping.Cancel();
         await _leaseExpiry.DisposeAsync().ConfigureAwait(false);
         await RaftLoop.DisposeAsync().ConfigureAwait(false);
+        await Transport.DisposeAsync().ConfigureAwait(false);
         await _apply.DisposeAsync().ConfigureAwait(false);
         _wait.FailAll(EtcdErrors.Stopped.ToException());
         Watchable.Dispose();

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -48,17 +49,27 @@ public sealed partial class EtcdServerHost : IAsyncDisposable
                 GrpcHosting.ConfigureKestrelLimits(kestrel);
                 foreach (var url in options.ListenClientUrls)
                 {
-                    Listen(kestrel, url);
+                    Listen(kestrel, url, peer: false);
+                }
+                foreach (var url in options.ListenPeerUrls)
+                {
+                    Listen(kestrel, url, peer: true);
                 }
             });
             var app = builder.Build();
             var registry = EtcdServices.Register(new GrpcServiceRegistry(), server);
+            var peerRegistry = new GrpcServiceRegistry();
+            server.Transport.Register(peerRegistry);
+            // Peer listeners serve raft traffic only; connections are tagged when accepted (see Listen).
+            app.UseWhen(IsPeerConnection, peer => peer.UseGrpc(peerRegistry, new GrpcServerOptions { MaxReceiveMessageSize = int.MaxValue }));
             app.UseGrpc(registry, new GrpcServerOptions { MaxReceiveMessageSize = options.MaxRequestBytes + GrpcOverheadBytes });
             app.Run(context => HttpEndpoints.HandleAsync(context, server));
             await app.StartAsync(ct).ConfigureAwait(false);
 
             var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
-                .Select(a => new Uri(a.Replace("[::]", "127.0.0.1", StringComparison.Ordinal))).ToArray();
+                .Select(a => new Uri(a.Replace("[::]", "127.0.0.1", StringComparison.Ordinal)))
+                .Where(u => !PeerPorts(options).Contains(u.Port) || ClientPorts(options).Contains(u.Port))
+                .ToArray();
             var logger = loggers.CreateLogger("embed");
             foreach (var url in bound)
             {
@@ -74,14 +85,34 @@ public sealed partial class EtcdServerHost : IAsyncDisposable
         }
     }
 
-    private static void Listen(Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions kestrel, string url)
+    private const string PeerConnection = "etcdnet-peer";
+
+    private static bool IsPeerConnection(HttpContext context) =>
+        context.Features.Get<IConnectionItemsFeature>()?.Items.ContainsKey(PeerConnection) == true;
+
+    private static HashSet<int> PeerPorts(ServerOptions o) => o.ListenPeerUrls.Select(u => new Uri(u).Port).Where(p => p != 0).ToHashSet();
+
+    private static HashSet<int> ClientPorts(ServerOptions o) => o.ListenClientUrls.Select(u => new Uri(u).Port).ToHashSet();
+
+    private static void Listen(Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions kestrel, string url, bool peer)
     {
         var uri = new Uri(url);
         if (uri.Scheme != "http")
         {
-            throw new NotSupportedException($"TLS client URLs are not supported yet ({url})");
+            throw new NotSupportedException($"TLS URLs are not supported yet ({url})");
         }
-        Action<Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions> configure = listen => listen.UseGrpcAndHttp1();
+        Action<Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions> configure = listen =>
+        {
+            if (peer)
+            {
+                listen.Use(next => connection =>
+                {
+                    connection.Items[PeerConnection] = true;
+                    return next(connection);
+                });
+            }
+            listen.UseGrpcAndHttp1();
+        };
         if (uri.Host == "localhost")
         {
             kestrel.ListenLocalhost(uri.Port, configure);

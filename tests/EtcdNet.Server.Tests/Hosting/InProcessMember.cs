@@ -25,7 +25,15 @@ public sealed class InProcessMember : IAsyncDisposable
     public static async Task<InProcessMember> StartAsync(Func<ServerOptions, ServerOptions>? configure = null, TempDir? dir = null, TimeProvider? time = null)
     {
         dir ??= new TempDir();
-        var options = new ServerOptions { Name = "t1", DataDir = dir.Path, ListenClientUrls = ["http://127.0.0.1:0"] };
+        var peerUrl = $"http://127.0.0.1:{Ports.Free()}";
+        var options = new ServerOptions
+        {
+            Name = "t1",
+            DataDir = dir.Path,
+            ListenClientUrls = ["http://127.0.0.1:0"],
+            ListenPeerUrls = [peerUrl],
+            InitialAdvertisePeerUrls = [peerUrl],
+        };
         options = configure?.Invoke(options) ?? options;
         var host = await EtcdServerHost.StartAsync(options, NullLoggerFactory.Instance, time);
         return new InProcessMember(dir, host);
