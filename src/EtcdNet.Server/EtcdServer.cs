@@ -54,6 +54,9 @@ public sealed partial class EtcdServer : IAsyncDisposable
 
     public IReadOnlyList<Member> Members => Cluster.Members;
 
+    /// <summary>True while this member is a non-voting learner.</summary>
+    public bool IsLearner => Cluster.Get(MemberId)?.IsLearner ?? false;
+
     public ulong RaftTerm => RaftLoop.Term;
 
     public ulong LeaderId => RaftLoop.Leader;

@@ -14,37 +14,45 @@ public static class EtcdServices
     public static GrpcServiceRegistry Register(GrpcServiceRegistry registry, EtcdServer server)
     {
         var kv = new KvService(server);
-        Unary<RangeRequest, RangeResponse>(registry, "etcdserverpb.KV", "Range", kv.Range);
-        Unary<PutRequest, PutResponse>(registry, "etcdserverpb.KV", "Put", kv.Put);
-        Unary<DeleteRangeRequest, DeleteRangeResponse>(registry, "etcdserverpb.KV", "DeleteRange", kv.DeleteRange);
-        Unary<TxnRequest, TxnResponse>(registry, "etcdserverpb.KV", "Txn", kv.Txn);
-        Unary<CompactionRequest, CompactionResponse>(registry, "etcdserverpb.KV", "Compact", kv.Compact);
+        Unary<RangeRequest, RangeResponse>(registry, server, "etcdserverpb.KV", "Range", kv.Range);
+        Unary<PutRequest, PutResponse>(registry, server, "etcdserverpb.KV", "Put", kv.Put);
+        Unary<DeleteRangeRequest, DeleteRangeResponse>(registry, server, "etcdserverpb.KV", "DeleteRange", kv.DeleteRange);
+        Unary<TxnRequest, TxnResponse>(registry, server, "etcdserverpb.KV", "Txn", kv.Txn);
+        Unary<CompactionRequest, CompactionResponse>(registry, server, "etcdserverpb.KV", "Compact", kv.Compact);
 
         var maintenance = new MaintenanceService(server);
-        Unary<StatusRequest, StatusResponse>(registry, "etcdserverpb.Maintenance", "Status", maintenance.Status);
-        Unary<AlarmRequest, AlarmResponse>(registry, "etcdserverpb.Maintenance", "Alarm", maintenance.Alarm);
-        Unary<MoveLeaderRequest, MoveLeaderResponse>(registry, "etcdserverpb.Maintenance", "MoveLeader", maintenance.MoveLeader);
+        Unary<StatusRequest, StatusResponse>(registry, server, "etcdserverpb.Maintenance", "Status", maintenance.Status);
+        Unary<AlarmRequest, AlarmResponse>(registry, server, "etcdserverpb.Maintenance", "Alarm", maintenance.Alarm);
+        Unary<MoveLeaderRequest, MoveLeaderResponse>(registry, server, "etcdserverpb.Maintenance", "MoveLeader", maintenance.MoveLeader);
 
         var lease = new LeaseService(server);
-        Unary<LeaseGrantRequest, LeaseGrantResponse>(registry, "etcdserverpb.Lease", "LeaseGrant", lease.LeaseGrant);
-        Unary<LeaseRevokeRequest, LeaseRevokeResponse>(registry, "etcdserverpb.Lease", "LeaseRevoke", lease.LeaseRevoke);
-        Unary<LeaseTimeToLiveRequest, LeaseTimeToLiveResponse>(registry, "etcdserverpb.Lease", "LeaseTimeToLive", lease.LeaseTimeToLive);
-        Unary<LeaseLeasesRequest, LeaseLeasesResponse>(registry, "etcdserverpb.Lease", "LeaseLeases", lease.LeaseLeases);
-        Duplex<LeaseKeepAliveRequest, LeaseKeepAliveResponse>(registry, "etcdserverpb.Lease", "LeaseKeepAlive", lease.LeaseKeepAlive);
+        Unary<LeaseGrantRequest, LeaseGrantResponse>(registry, server, "etcdserverpb.Lease", "LeaseGrant", lease.LeaseGrant);
+        Unary<LeaseRevokeRequest, LeaseRevokeResponse>(registry, server, "etcdserverpb.Lease", "LeaseRevoke", lease.LeaseRevoke);
+        Unary<LeaseTimeToLiveRequest, LeaseTimeToLiveResponse>(registry, server, "etcdserverpb.Lease", "LeaseTimeToLive", lease.LeaseTimeToLive);
+        Unary<LeaseLeasesRequest, LeaseLeasesResponse>(registry, server, "etcdserverpb.Lease", "LeaseLeases", lease.LeaseLeases);
+        Duplex<LeaseKeepAliveRequest, LeaseKeepAliveResponse>(registry, server, "etcdserverpb.Lease", "LeaseKeepAlive", lease.LeaseKeepAlive);
 
-        Duplex<WatchRequest, WatchResponse>(registry, "etcdserverpb.Watch", "Watch", new Watch.WatchService(server).Watch);
+        Duplex<WatchRequest, WatchResponse>(registry, server, "etcdserverpb.Watch", "Watch", new Watch.WatchService(server).Watch);
 
         var cluster = new ClusterService(server);
-        Unary<MemberListRequest, MemberListResponse>(registry, "etcdserverpb.Cluster", "MemberList", cluster.MemberList);
-        Unary<MemberAddRequest, MemberAddResponse>(registry, "etcdserverpb.Cluster", "MemberAdd", cluster.MemberAdd);
-        Unary<MemberRemoveRequest, MemberRemoveResponse>(registry, "etcdserverpb.Cluster", "MemberRemove", cluster.MemberRemove);
-        Unary<MemberUpdateRequest, MemberUpdateResponse>(registry, "etcdserverpb.Cluster", "MemberUpdate", cluster.MemberUpdate);
-        Unary<MemberPromoteRequest, MemberPromoteResponse>(registry, "etcdserverpb.Cluster", "MemberPromote", cluster.MemberPromote);
+        Unary<MemberListRequest, MemberListResponse>(registry, server, "etcdserverpb.Cluster", "MemberList", cluster.MemberList);
+        Unary<MemberAddRequest, MemberAddResponse>(registry, server, "etcdserverpb.Cluster", "MemberAdd", cluster.MemberAdd);
+        Unary<MemberRemoveRequest, MemberRemoveResponse>(registry, server, "etcdserverpb.Cluster", "MemberRemove", cluster.MemberRemove);
+        Unary<MemberUpdateRequest, MemberUpdateResponse>(registry, server, "etcdserverpb.Cluster", "MemberUpdate", cluster.MemberUpdate);
+        Unary<MemberPromoteRequest, MemberPromoteResponse>(registry, server, "etcdserverpb.Cluster", "MemberPromote", cluster.MemberPromote);
         return registry;
     }
 
+    /// <summary>What a learner answers itself, as etcd's isRPCSupportedForLearner: status and serializable reads.</summary>
+    private static bool LearnerMayServe(object request) => request switch
+    {
+        StatusRequest => true,
+        RangeRequest range => range.Serializable,
+        _ => false,
+    };
+
     private static void Duplex<TReq, TResp>(
-        GrpcServiceRegistry registry, string service, string method,
+        GrpcServiceRegistry registry, EtcdServer server, string service, string method,
         Func<IAsyncStreamReader<TReq>, IServerStreamWriter<TResp>, CallContext, Task> handler)
         where TReq : class, IMessage<TReq>, new()
         where TResp : class, IMessage<TResp>, new()
@@ -54,6 +62,8 @@ public static class EtcdServices
             {
                 try
                 {
+                    // A learner serves no stream (etcd's stream interceptor).
+                    if (server.IsLearner) throw EtcdErrors.NotSupportedForLearner.ToException();
                     await handler(requests, responses, context).ConfigureAwait(false);
                 }
                 catch (Exception e) when (e is not RpcException && !context.CancellationToken.IsCancellationRequested)
@@ -64,7 +74,7 @@ public static class EtcdServices
     }
 
     private static void Unary<TReq, TResp>(
-        GrpcServiceRegistry registry, string service, string method, Func<TReq, CallContext, ValueTask<TResp>> handler)
+        GrpcServiceRegistry registry, EtcdServer server, string service, string method, Func<TReq, CallContext, ValueTask<TResp>> handler)
         where TReq : class, IMessage<TReq>, new()
         where TResp : class, IMessage<TResp>, new()
     {
@@ -73,6 +83,7 @@ public static class EtcdServices
             {
                 try
                 {
+                    if (server.IsLearner && !LearnerMayServe(request)) throw EtcdErrors.NotSupportedForLearner.ToException();
                     return await handler(request, context).ConfigureAwait(false);
                 }
                 catch (Exception e) when (e is not RpcException && !context.CancellationToken.IsCancellationRequested)

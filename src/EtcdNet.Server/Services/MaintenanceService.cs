@@ -19,7 +19,7 @@ public sealed class MaintenanceService(EtcdServer server)
             RaftIndex = server.CommittedIndex,
             RaftTerm = server.RaftTerm,
             RaftAppliedIndex = server.AppliedIndex,
-            IsLearner = server.LocalMember.IsLearner,
+            IsLearner = server.IsLearner,
         };
         return ValueTask.FromResult(response);
     }
