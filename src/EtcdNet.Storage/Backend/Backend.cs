@@ -10,10 +10,11 @@ namespace EtcdNet.Storage;
 /// run alongside, each on its own pooled connection, and see committed data plus the writer's buffer, so they
 /// neither block the writer nor wait for its fsync.
 /// </summary>
-public sealed class Backend : IDisposable
+public sealed partial class Backend : IDisposable
 {
     private readonly BackendOptions _options;
-    private readonly SqliteSession _writer;
+    // Replaced only by Restore, under the write lock with every read held back.
+    private SqliteSession _writer;
     private readonly ConcurrentBag<SqliteSession> _idleReaders = [];
     private readonly Timer? _timer;
 
@@ -33,19 +34,7 @@ public sealed class Backend : IDisposable
     {
         Path = path;
         _options = options;
-        _writer = SqliteSession.Open(path, options, writer: true);
-        try
-        {
-            foreach (Bucket bucket in Buckets.All)
-            {
-                _writer.Exec($"CREATE TABLE IF NOT EXISTS \"{bucket.TableName}\" (k BLOB PRIMARY KEY, v BLOB) WITHOUT ROWID");
-            }
-        }
-        catch
-        {
-            _writer.Dispose();
-            throw;
-        }
+        _writer = OpenWriter();
         BatchTx = new BatchTx(this);
         if (options.BatchInterval > TimeSpan.Zero)
         {
@@ -90,6 +79,7 @@ public sealed class Backend : IDisposable
     public ReadTx ConcurrentReadTx()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        EnterRead();
         TxBuffer? older;
         TxBuffer newer;
         // Take the buffers before SQLite's snapshot (fixed by the first SELECT): a batch committed in between is
@@ -99,7 +89,16 @@ public sealed class Backend : IDisposable
             older = _committing;
             newer = _pending;
         }
-        SqliteSession session = RentReader();
+        SqliteSession session;
+        try
+        {
+            session = RentReader();
+        }
+        catch
+        {
+            ExitRead();
+            throw;
+        }
         try
         {
             session.Begin();
@@ -107,6 +106,7 @@ public sealed class Backend : IDisposable
         catch
         {
             session.Dispose();
+            ExitRead();
             throw;
         }
         return new ReadTx(this, session, older, newer);
@@ -208,6 +208,25 @@ public sealed class Backend : IDisposable
             Interlocked.Decrement(ref _idleCount);
         }
         session.Dispose();
+    }
+
+    /// <summary>Opens the writer connection and makes sure every bucket's table exists.</summary>
+    private SqliteSession OpenWriter()
+    {
+        SqliteSession writer = SqliteSession.Open(Path, _options, writer: true);
+        try
+        {
+            foreach (Bucket bucket in Buckets.All)
+            {
+                writer.Exec($"CREATE TABLE IF NOT EXISTS \"{bucket.TableName}\" (k BLOB PRIMARY KEY, v BLOB) WITHOUT ROWID");
+            }
+        }
+        catch
+        {
+            writer.Dispose();
+            throw;
+        }
+        return writer;
     }
 
     private SqliteSession RentReader()

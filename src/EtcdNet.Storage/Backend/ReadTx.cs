@@ -72,8 +72,10 @@ public sealed class ReadTx : IBucketReader, IDisposable
         catch (BackendException)
         {
             Session.Dispose();
+            _backend.ExitRead();
             return;
         }
         _backend.ReturnReader(Session);
+        _backend.ExitRead();
     }
 }
