@@ -79,7 +79,7 @@ public sealed partial class EtcdServer
         var kvOptions = new KvStoreOptions { Leases = new LeaseCheckerAdapter(lessor) };
         var kv = new KvStore(backend, kvOptions);
         // Watchers hear every applied write from here on; history before now comes from the backend.
-        kvOptions.Observer = new WatchableStore(kv);
+        kvOptions.Observer = new WatchableStore(kv, new WatchableStoreOptions { ProgressNotifyInterval = options.WatchProgressNotifyInterval });
         var cluster = new RaftCluster(backend, log.Metadata.NodeID, log.Metadata.ClusterID);
         LogStarted(logger, $"{cluster.LocalId:x}", $"{cluster.ClusterId:x}", kv.CurrentRevision, kv.ConsistentIndex);
 

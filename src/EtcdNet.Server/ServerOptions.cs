@@ -19,6 +19,9 @@ public sealed record ServerOptions
     public bool StrictReconfigCheck { get; init; } = true;
 
     public int MaxTxnOps { get; init; } = 128;
+
+    /// <summary>How often idle watchers that asked for it get a progress notification (etcd's 10 minutes).</summary>
+    public TimeSpan WatchProgressNotifyInterval { get; init; } = TimeSpan.FromMinutes(10);
     public int MaxRequestBytes { get; init; } = 1572864;
     public long QuotaBackendBytes { get; init; }
     /// <summary>Applied entries between raft snapshots (etcd 3.5's default; 3.6 uses 10000).</summary>

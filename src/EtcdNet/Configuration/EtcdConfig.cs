@@ -23,10 +23,13 @@ public sealed class EtcdConfig
     public uint HeartbeatIntervalMs { get; set; } = 100;
     public uint ElectionTimeoutMs { get; set; } = 1000;
     public ulong SnapshotCount { get; set; } = 100000;
+    public ulong SnapshotCatchUpEntries { get; set; } = 5000;
     public uint MaxSnapshots { get; set; } = 5;
     public uint MaxWals { get; set; } = 5;
     public uint MaxTxnOps { get; set; } = 128;
     public uint MaxRequestBytes { get; set; } = 1572864;
+    public TimeSpan WatchProgressNotifyInterval { get; set; } = TimeSpan.FromMinutes(10);
+    public bool StrictReconfigCheck { get; set; } = true;
     public bool EnablePprof { get; set; }
     public string ConfigFile { get; set; } = "";
     public string Logger { get; set; } = "zap";
@@ -46,6 +49,10 @@ public sealed class EtcdConfig
         if (ElectionTimeoutMs > 50000)
         {
             throw Invalid($"--election-timeout[{ElectionTimeoutMs}ms] is too long, and should be set less than 50000ms");
+        }
+        if (WatchProgressNotifyInterval <= TimeSpan.Zero)
+        {
+            throw Invalid($"--experimental-watch-progress-notify-interval must be >0 (set to {WatchProgressNotifyInterval})");
         }
         if (InitialClusterState is not ("new" or "existing"))
         {
@@ -67,9 +74,12 @@ public sealed class EtcdConfig
             HeartbeatInterval = TimeSpan.FromMilliseconds(HeartbeatIntervalMs),
             ElectionTimeout = TimeSpan.FromMilliseconds(ElectionTimeoutMs),
             SnapshotCount = checked((long)SnapshotCount),
+            SnapshotCatchUpEntries = checked((long)SnapshotCatchUpEntries),
             MaxSnapshots = checked((int)MaxSnapshots),
             MaxWals = checked((int)MaxWals),
             MaxTxnOps = checked((int)MaxTxnOps),
+            WatchProgressNotifyInterval = WatchProgressNotifyInterval,
+            StrictReconfigCheck = StrictReconfigCheck,
             MaxRequestBytes = checked((int)MaxRequestBytes),
         };
     }

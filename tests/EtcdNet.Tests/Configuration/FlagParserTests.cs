@@ -74,4 +74,19 @@ public sealed class FlagParserTests
         var error = Assert.Throws<FlagException>(() => new ConfigLoader().Load(["--name", "y"], env));
         Assert.Equal("conflicting environment variable \"ETCD_NAME\" is shadowed by corresponding command-line flag (either unset environment variable or disable flag)", error.Message);
     }
+
+    [Theory]
+    [InlineData("10m", 600_000)]
+    [InlineData("1h30m", 5_400_000)]
+    [InlineData("100ms", 100)]
+    [InlineData("2.5s", 2_500)]
+    public void Duration_ParsesGoSyntax(string text, long milliseconds) =>
+        Assert.Equal(TimeSpan.FromMilliseconds(milliseconds), Parse("--experimental-watch-progress-notify-interval", text).WatchProgressNotifyInterval);
+
+    [Fact]
+    public void Duration_Invalid_FailsWithGosMessage()
+    {
+        var error = Assert.Throws<FlagException>(() => Parse("--experimental-watch-progress-notify-interval=soon"));
+        Assert.Equal("invalid value \"soon\" for flag -experimental-watch-progress-notify-interval: time: invalid duration \"soon\"", error.Message);
+    }
 }
