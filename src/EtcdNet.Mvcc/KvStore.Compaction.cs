@@ -61,7 +61,7 @@ public sealed partial class KvStore
         byte[] end = RevisionKey.Encode(revision + 1, 0);
         byte[] last = RevisionKey.Encode(0, 0);
         var keys = new List<byte[]>(batchLimit);
-        while (!_stopping)
+        while (!_stopping && !_abandonCompaction)
         {
             keys.Clear();
             using (tx.Lock())

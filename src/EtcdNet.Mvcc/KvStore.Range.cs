@@ -18,10 +18,18 @@ public sealed partial class KvStore
     public RangeResponse Range(RangeRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        // Revision first, then the backend read: everything up to this revision is buffered or committed by now.
-        long curRev = CurrentRevision;
-        using ReadTx tx = _backend.ConcurrentReadTx();
-        return RangeResponseOf(tx, request, curRev);
+        _restoreLock.EnterReadLock();
+        try
+        {
+            // Revision first, then the backend read: everything up to this revision is buffered or committed by now.
+            long curRev = CurrentRevision;
+            using ReadTx tx = _backend.ConcurrentReadTx();
+            return RangeResponseOf(tx, request, curRev);
+        }
+        finally
+        {
+            _restoreLock.ExitReadLock();
+        }
     }
 
     /// <summary>etcd's applier Range: filters, sort, limit and `more` on top of the store's range.</summary>

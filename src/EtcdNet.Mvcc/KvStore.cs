@@ -14,8 +14,11 @@ public sealed partial class KvStore : IDisposable
 {
     private readonly Backend _backend;
     private readonly KvStoreOptions _options;
-    private readonly TreeIndex _index = new();
     private readonly TxnWrite _txn;
+
+    // Replaced wholesale by Restore; reads take _restoreLock shared, so none sees a new backend with the old index.
+    private TreeIndex _index = new();
+    private readonly ReaderWriterLockSlim _restoreLock = new(LockRecursionPolicy.NoRecursion);
 
     // Published with Volatile so that readers on other threads see a revision only after its writes are buffered.
     private long _currentRev = 1;
@@ -26,6 +29,7 @@ public sealed partial class KvStore : IDisposable
     private readonly object _compactionLock = new();
     private Task _compactionTail = Task.CompletedTask;
     private volatile bool _stopping;
+    private volatile bool _abandonCompaction;
 
     /// <summary>
     /// Opens the store over <paramref name="backend"/> (which it does not own): rebuilds the index from the key
@@ -41,13 +45,7 @@ public sealed partial class KvStore : IDisposable
             _options.CompactionBatchLimit = 1000;
         }
         _txn = new TxnWrite(this);
-        long scheduled = Restore();
-        if (scheduled != 0)
-        {
-            // The earlier process recorded the intent; finish the job (etcd's compactLockfree on restore).
-            _compactMainRev = scheduled;
-            ScheduleCompaction(scheduled);
-        }
+        Rebuild();
     }
 
     /// <summary>Revision of the last write transaction that changed something (1 for an empty store).</summary>
@@ -82,10 +80,43 @@ public sealed partial class KvStore : IDisposable
         _backend.Commit();
     }
 
+    /// <summary>
+    /// etcd's Restore, for a leader's snapshot installed on this member: stops background compaction (abandoning a
+    /// batch in flight), runs <paramref name="replaceBackend"/> to swap the backend's contents (and reload whatever
+    /// the index re-attaches keys to, i.e. the leases), then rebuilds index, revisions, compact revision and
+    /// consistent index from the backend, resuming a compaction the new contents had scheduled. Call on the apply
+    /// thread; ranges wait meanwhile. Watchers must then be told (WatchableStore.OnRestored).
+    /// </summary>
+    public void Restore(Action replaceBackend)
+    {
+        ArgumentNullException.ThrowIfNull(replaceBackend);
+        _restoreLock.EnterWriteLock();
+        try
+        {
+            // A compaction still deleting from the old contents must be gone before the new ones arrive.
+            _abandonCompaction = true;
+            WaitForCompactions();
+            _abandonCompaction = false;
+            replaceBackend();
+            Rebuild();
+        }
+        finally
+        {
+            _restoreLock.ExitWriteLock();
+        }
+    }
+
     /// <summary>Stops background compaction (after its current batch). Does not dispose the backend.</summary>
     public void Dispose()
     {
         _stopping = true;
+        WaitForCompactions();
+        _index.Dispose();
+        _restoreLock.Dispose();
+    }
+
+    private void WaitForCompactions()
+    {
         Task tail;
         lock (_compactionLock)
         {
@@ -99,7 +130,6 @@ public sealed partial class KvStore : IDisposable
         {
             // A failed compaction was already reported through its task.
         }
-        _index.Dispose();
     }
 
     /// <summary>Writes the consistent index to meta if it moved; the caller holds the batch lock.</summary>
@@ -114,25 +144,71 @@ public sealed partial class KvStore : IDisposable
         _savedConsistentIndex = index;
     }
 
-    /// <summary>Rebuilds state from the backend; returns a compaction revision to resume, or 0.</summary>
-    private long Restore()
+    /// <summary>
+    /// Rebuilds index, revisions and consistent index from the backend into fresh state, publishes it, re-attaches
+    /// leases and resumes a compaction that was scheduled but not finished (etcd's restore).
+    /// </summary>
+    private void Rebuild()
     {
+        var index = new TreeIndex();
+        long compactMainRev = -1;
         long scheduled = 0;
-        using ReadTx tx = _backend.ConcurrentReadTx();
-        if (tx.TryGet(Buckets.Meta, MetaKeys.FinishedCompactRevKey, out byte[]? finished))
+        ulong consistentIndex = 0;
+        long currentRev;
+        using (ReadTx tx = _backend.ConcurrentReadTx())
         {
-            _compactMainRev = RevisionKey.Decode(finished).Main;
-        }
-        if (tx.TryGet(Buckets.Meta, MetaKeys.ScheduledCompactRevKey, out byte[]? scheduledBytes))
-        {
-            scheduled = RevisionKey.Decode(scheduledBytes).Main;
-        }
-        if (tx.TryGet(Buckets.Meta, MetaKeys.ConsistentIndexKey, out byte[]? ci))
-        {
-            _consistentIndex = Storage.Schema.ConsistentIndex.Decode(ci);
-            _savedConsistentIndex = _consistentIndex;
+            if (tx.TryGet(Buckets.Meta, MetaKeys.FinishedCompactRevKey, out byte[]? finished))
+            {
+                compactMainRev = RevisionKey.Decode(finished).Main;
+            }
+            if (tx.TryGet(Buckets.Meta, MetaKeys.ScheduledCompactRevKey, out byte[]? scheduledBytes))
+            {
+                scheduled = RevisionKey.Decode(scheduledBytes).Main;
+            }
+            if (tx.TryGet(Buckets.Meta, MetaKeys.ConsistentIndexKey, out byte[]? ci))
+            {
+                consistentIndex = Storage.Schema.ConsistentIndex.Decode(ci);
+            }
+            currentRev = IndexKeys(tx, index);
         }
 
+        TreeIndex old = _index;
+        _index = index;
+        if (!ReferenceEquals(old, index))
+        {
+            // Ranges wait on the restore lock and compaction has stopped: nobody else holds the old index.
+            old.Dispose();
+        }
+        Volatile.Write(ref _consistentIndex, consistentIndex);
+        _savedConsistentIndex = consistentIndex;
+        Volatile.Write(ref _currentRev, Math.Max(currentRev, compactMainRev));
+        if (scheduled <= compactMainRev)
+        {
+            scheduled = 0;
+        }
+        // The earlier process recorded the intent; finish the job (etcd's compactLockfree on restore).
+        Volatile.Write(ref _compactMainRev, scheduled != 0 ? scheduled : compactMainRev);
+
+        ILeaseChecker? leases = _options.Leases;
+        if (leases is not null)
+        {
+            index.ForEach(ki =>
+            {
+                if (ki.Lease != 0)
+                {
+                    leases.Attach(ki.Lease, ki.Key);
+                }
+            });
+        }
+        if (scheduled != 0)
+        {
+            ScheduleCompaction(scheduled);
+        }
+    }
+
+    /// <summary>Replays the key bucket into <paramref name="index"/>; returns the last revision found.</summary>
+    private static long IndexKeys(ReadTx tx, TreeIndex index)
+    {
         long currentRev = 1;
         // The key bucket is in revision order, so replaying it rebuilds each key's generations in order.
         tx.UnsafeForEach(Buckets.Key, (k, v) =>
@@ -140,7 +216,7 @@ public sealed partial class KvStore : IDisposable
             Revision rev = Revision.FromBytes(k);
             currentRev = rev.Main;
             KeyValue kv = KeyValue.Parser.ParseFrom(v);
-            KeyIndex? ki = _index.Find(kv.Key.Memory);
+            KeyIndex? ki = index.Find(kv.Key.Memory);
             if (Revision.IsTombstone(k))
             {
                 ki?.Tombstone(rev);
@@ -155,28 +231,11 @@ public sealed partial class KvStore : IDisposable
                 // Earlier history may be compacted away: creation and version come from the stored value.
                 ki = new KeyIndex(kv.Key.ToByteArray());
                 ki.Restore(new Revision(kv.CreateRevision, 0), rev, kv.Version);
-                _index.Insert(ki);
+                index.Insert(ki);
             }
             ki.Lease = kv.Lease;
             return true;
         });
-        _currentRev = Math.Max(currentRev, _compactMainRev);
-        if (scheduled <= _compactMainRev)
-        {
-            scheduled = 0;
-        }
-
-        ILeaseChecker? leases = _options.Leases;
-        if (leases is not null)
-        {
-            _index.ForEach(ki =>
-            {
-                if (ki.Lease != 0)
-                {
-                    leases.Attach(ki.Lease, ki.Key);
-                }
-            });
-        }
-        return scheduled;
+        return currentRev;
     }
 }
