@@ -31,6 +31,9 @@ public static class CompareCommand
     /// <summary>What one server yielded: a report per workload and its memory.</summary>
     private sealed record ServerRun(Report[] Reports, WatchResult[] Watches, long IdleRss, long PeakRss, long RssAfterLoad);
 
+    /// <summary>What a three-member cluster yielded: a report per workload and the members' summed peak RSS.</summary>
+    private sealed record ClusterRun(Report[] Reports, long TotalPeakRss);
+
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
@@ -64,6 +67,7 @@ public static class CompareCommand
 
         var workloads = Workloads(quick);
         var watchWorkloads = WatchWorkloads(quick);
+        var clusterWorkloads = ClusterWorkloads(quick);
         // etcdnet goes first so a server that does not start fails the run before etcd's minute of load.
         var etcdnet = await MeasureAsync("etcdnet", "dotnet", [etcdnetDll], workloads, watchWorkloads, quick, ct).ConfigureAwait(false);
         if (etcdnet is null)
@@ -71,8 +75,20 @@ public static class CompareCommand
             return 1;
         }
 
+        var etcdnetCluster = await MeasureClusterAsync("etcdnet", "dotnet", [etcdnetDll], clusterWorkloads, quick, ct).ConfigureAwait(false);
+        if (etcdnetCluster is null)
+        {
+            return 1;
+        }
+
         var etcd = await MeasureAsync("etcd", etcdBinary, [], workloads, watchWorkloads, quick, ct).ConfigureAwait(false);
         if (etcd is null)
+        {
+            return 1;
+        }
+
+        var etcdCluster = await MeasureClusterAsync("etcd", etcdBinary, [], clusterWorkloads, quick, ct).ConfigureAwait(false);
+        if (etcdCluster is null)
         {
             return 1;
         }
@@ -88,6 +104,13 @@ public static class CompareCommand
         table.AddMemory("RSS idle", etcd.IdleRss, etcdnet.IdleRss);
         table.AddMemory("peak RSS (VmHWM)", etcd.PeakRss, etcdnet.PeakRss);
         table.AddMemory("RSS after load", etcd.RssAfterLoad, etcdnet.RssAfterLoad);
+        for (int i = 0; i < clusterWorkloads.Length; i++)
+        {
+            table.AddWorkload(clusterWorkloads[i].Name, etcdCluster.Reports[i], etcdnetCluster.Reports[i]);
+            errors += etcdCluster.Reports[i].ErrorCount + etcdnetCluster.Reports[i].ErrorCount;
+        }
+
+        table.AddMemory("3-member peak RSS (sum of VmHWM)", etcdCluster.TotalPeakRss, etcdnetCluster.TotalPeakRss);
 
         var watchTable = new ComparisonTable(["watch-latency", "etcd", "etcdnet", "etcdnet/etcd"]);
         for (int i = 0; i < watchWorkloads.Length; i++)
@@ -125,6 +148,18 @@ public static class CompareCommand
             new($"range l, 50 clients ({large})", 50, 5, large, "l"),
             new($"range s, 1 client ({small})", 1, 1, small, "s"),
             new($"range s, 50 clients ({large})", 50, 5, large, "s"),
+        ];
+    }
+
+    // Puts only: what replication costs is the write path; the clients talk to the leader as etcd's --target-leader does.
+    private static Workload[] ClusterWorkloads(bool quick)
+    {
+        int small = quick ? 200 : 2000;
+        int large = quick ? 2000 : 20000;
+        return
+        [
+            new($"3-member put, 1 client ({small})", 1, 1, small, null),
+            new($"3-member put, 50 clients ({large})", 50, 5, large, null),
         ];
     }
 
@@ -193,28 +228,7 @@ public static class CompareCommand
             var endpoints = new[] { server.ClientUrl };
             await WarmUpAsync(endpoints, quick ? 100 : 1000, ct).ConfigureAwait(false);
 
-            var reports = new Report[workloads.Length];
-            for (int i = 0; i < workloads.Length; i++)
-            {
-                var w = workloads[i];
-                using var kv = new KvConnections(endpoints, w.Conns);
-                reports[i] = w.Consistency is null
-                    ? await PutCommand.RunAsync(kv, w.Clients, PutSettings(w.Total), ct).ConfigureAwait(false)
-                    : await RangeCommand.RunAsync(kv, w.Clients, new RangeCommand.Settings(RangeKey, "", w.Total, w.Consistency == "s", 0), ct)
-                        .ConfigureAwait(false);
-                var r = reports[i];
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{name,-8} {w.Name,-28} {r.RequestsPerSecond,10:F0} req/s  p99 {r.Percentile(99) * 1000,8:F2} ms  errors {r.ErrorCount}"));
-                if (r.ErrorCount > 0)
-                {
-                    Console.Write(r.Format());
-                }
-
-                if (server.HasExited)
-                {
-                    throw new InvalidOperationException($"{name} exited during \"{w.Name}\"");
-                }
-            }
+            var reports = await RunWorkloadsAsync(name, endpoints, workloads, () => server.HasExited, ct).ConfigureAwait(false);
 
             var (peak, current) = server.ReadMemory();
             var watches = new WatchResult[watchWorkloads.Length];
@@ -250,6 +264,69 @@ public static class CompareCommand
                 .ConfigureAwait(false);
             return null;
         }
+    }
+
+    // Null when the cluster did not start, found no leader or lost a member; its output has been printed by then.
+    private static async Task<ClusterRun?> MeasureClusterAsync(
+        string name, string fileName, string[] leadingArgs, Workload[] workloads, bool quick, CancellationToken ct)
+    {
+        Console.WriteLine($"== {name}, 3 members");
+        ClusterLauncher started;
+        try
+        {
+            started = ClusterLauncher.Start(name, fileName, leadingArgs);
+        }
+        catch (Win32Exception e)
+        {
+            await Console.Error.WriteLineAsync($"compare: cannot start {fileName}: {e.Message}").ConfigureAwait(false);
+            return null;
+        }
+
+        using var cluster = started;
+        try
+        {
+            await cluster.WaitHealthyAsync(StartTimeout, ct).ConfigureAwait(false);
+            var leader = await cluster.FindLeaderAsync(StartTimeout, ct).ConfigureAwait(false);
+            Console.WriteLine($"{name} cluster healthy, leader {leader.Name} (pid {leader.Pid}) at {leader.ClientUrl}");
+            var endpoints = new[] { leader.ClientUrl };
+            await WarmUpAsync(endpoints, quick ? 100 : 1000, ct).ConfigureAwait(false);
+            var reports = await RunWorkloadsAsync(name, endpoints, workloads, () => cluster.AnyExited, ct).ConfigureAwait(false);
+            return new ClusterRun(reports, cluster.TotalPeakRss());
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            await Console.Error.WriteLineAsync($"compare: {name} cluster: {e.Message}\n{cluster.RecentOutput()}---").ConfigureAwait(false);
+            return null;
+        }
+    }
+
+    // The KV workloads one after another on fresh connections; throws if the server (or a member) exits meanwhile.
+    private static async Task<Report[]> RunWorkloadsAsync(string name, Uri[] endpoints, Workload[] workloads, Func<bool> exited, CancellationToken ct)
+    {
+        var reports = new Report[workloads.Length];
+        for (int i = 0; i < workloads.Length; i++)
+        {
+            var w = workloads[i];
+            using var kv = new KvConnections(endpoints, w.Conns);
+            reports[i] = w.Consistency is null
+                ? await PutCommand.RunAsync(kv, w.Clients, PutSettings(w.Total), ct).ConfigureAwait(false)
+                : await RangeCommand.RunAsync(kv, w.Clients, new RangeCommand.Settings(RangeKey, "", w.Total, w.Consistency == "s", 0), ct)
+                    .ConfigureAwait(false);
+            var r = reports[i];
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{name,-8} {w.Name,-32} {r.RequestsPerSecond,10:F0} req/s  p50 {r.Percentile(50) * 1000,8:F2} ms  p99 {r.Percentile(99) * 1000,8:F2} ms  errors {r.ErrorCount}"));
+            if (r.ErrorCount > 0)
+            {
+                Console.Write(r.Format());
+            }
+
+            if (exited())
+            {
+                throw new InvalidOperationException($"{name} exited during \"{w.Name}\"");
+            }
+        }
+
+        return reports;
     }
 
     // Unmeasured load first: the JIT (ours and etcdnet's) and both page caches settle, and the range key exists.
@@ -288,6 +365,8 @@ public static class CompareCommand
         s.Append(CultureInfo.InvariantCulture,
             $"{DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, {EtcdVersion(etcdBinary)}{(quick ? ", --quick" : "")}.\n\n");
         s.Append("Each server ran alone as a single member on 127.0.0.1 with a fresh data dir, after an unmeasured warm-up.\n");
+        s.Append("The 3-member rows ran against a cluster of three such processes (the Procfile's flags, free ports), one cluster at\n");
+        s.Append("a time, with the clients on the leader (found by Maintenance.Status); its RSS is the sum of the members' VmHWM.\n");
         s.Append(CultureInfo.InvariantCulture,
             $"Keys {KeySize} B (sequential), values {ValSize} B; ranges read one key; 1 client uses 1 connection, 50 clients use 5.\n");
         s.Append("For req/s a ratio above 1 means etcdnet is faster; for memory a ratio below 1 means etcdnet uses less.\n\n");

@@ -3,15 +3,15 @@ using System.Text;
 
 namespace EtcdNet.Benchmark;
 
-/// <summary>The side-by-side figures of a compare run: throughput and p99 per workload, then memory, etcd first.</summary>
+/// <summary>The side-by-side figures of a compare run: throughput, p50 and p99 per workload, then memory, etcd first.</summary>
 public sealed class ComparisonTable
 {
-    private static readonly string[] KvHeader = ["workload", "etcd req/s", "etcdnet req/s", "etcdnet/etcd", "etcd p99", "etcdnet p99"];
+    private static readonly string[] KvHeader = ["workload", "etcd req/s", "etcdnet req/s", "etcdnet/etcd", "etcd p50", "etcdnet p50", "etcd p99", "etcdnet p99"];
 
     private readonly string[] header;
     private readonly List<string[]> rows = [];
 
-    /// <summary>A table with the KV columns (throughput and p99).</summary>
+    /// <summary>A table with the KV columns (throughput, p50 and p99).</summary>
     public ComparisonTable()
         : this(KvHeader)
     {
@@ -36,6 +36,8 @@ public sealed class ComparisonTable
             Rate(etcd),
             Rate(etcdnet),
             Ratio(etcdnet.RequestsPerSecond, etcd.RequestsPerSecond),
+            Millis(etcd.Percentile(50)),
+            Millis(etcdnet.Percentile(50)),
             Millis(etcd.Percentile(99)),
             Millis(etcdnet.Percentile(99)),
         ]);
@@ -44,7 +46,7 @@ public sealed class ComparisonTable
     /// <summary>Adds a memory row (bytes for each server); the ratio column then reads "lower is better".</summary>
     public void AddMemory(string what, long etcd, long etcdnet)
     {
-        rows.Add([what, Mebibytes(etcd), Mebibytes(etcdnet), Ratio(etcdnet, etcd), "", ""]);
+        rows.Add([what, Mebibytes(etcd), Mebibytes(etcdnet), Ratio(etcdnet, etcd), "", "", "", ""]);
     }
 
     /// <summary>The table as aligned plain text for the console.</summary>

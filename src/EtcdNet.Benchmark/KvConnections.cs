@@ -74,7 +74,7 @@ public sealed class KvConnections : IDisposable
     // Clients share channels the way etcd's benchmark shares its conns: client i rides conn i mod conns.
     private GrpcChannel ChannelFor(int client) => channels[client % channels.Length];
 
-    private static Marshaller<T> For<T>(MessageParser<T> parser)
+    internal static Marshaller<T> For<T>(MessageParser<T> parser)
         where T : IMessage<T> =>
         new(parser.ParseFrom, static m => m.CalculateSize(), static (m, span) => m.WriteTo(span));
 }

@@ -5,7 +5,7 @@ using System.Net.Sockets;
 
 namespace EtcdNet.Benchmark;
 
-/// <summary>One single-member server (etcd or etcdnet) started on free loopback ports with a fresh data dir.</summary>
+/// <summary>One server process (etcd or etcdnet) started on free loopback ports with a fresh data dir.</summary>
 /// <remarks>Disposing stops the process by its pid and deletes the data dir.</remarks>
 public sealed class ServerLauncher : IDisposable
 {
@@ -41,10 +41,26 @@ public sealed class ServerLauncher : IDisposable
     /// </summary>
     public static ServerLauncher Start(string name, string fileName, IReadOnlyList<string> leadingArgs)
     {
+        int[] ports = FreePorts(2);
+        string client = $"http://127.0.0.1:{ports[0]}";
+        string peer = $"http://127.0.0.1:{ports[1]}";
+        return Start(name, fileName, leadingArgs, new Uri(client), dataDir =>
+        [
+            "--name", "b1", "--data-dir", dataDir,
+            "--listen-client-urls", client, "--advertise-client-urls", client,
+            "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer,
+            "--initial-cluster", "b1=" + peer,
+        ]);
+    }
+
+    /// <summary>
+    /// Starts <paramref name="fileName"/> with <paramref name="leadingArgs"/> followed by the flags
+    /// <paramref name="flags"/> makes for a new temp data dir; the server is expected to listen on <paramref name="clientUrl"/>.
+    /// </summary>
+    public static ServerLauncher Start(
+        string name, string fileName, IReadOnlyList<string> leadingArgs, Uri clientUrl, Func<string, IReadOnlyList<string>> flags)
+    {
         string dataDir = Directory.CreateTempSubdirectory("etcdnet-bench-" + name + "-").FullName;
-        var (clientPort, peerPort) = FreePorts();
-        string client = $"http://127.0.0.1:{clientPort}";
-        string peer = $"http://127.0.0.1:{peerPort}";
         var info = new ProcessStartInfo(fileName)
         {
             RedirectStandardOutput = true,
@@ -56,20 +72,13 @@ public sealed class ServerLauncher : IDisposable
             info.ArgumentList.Add(arg);
         }
 
-        string[] flags =
-        [
-            "--name", "b1", "--data-dir", dataDir,
-            "--listen-client-urls", client, "--advertise-client-urls", client,
-            "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer,
-            "--initial-cluster", "b1=" + peer,
-        ];
-        foreach (string flag in flags)
+        foreach (string flag in flags(dataDir))
         {
             info.ArgumentList.Add(flag);
         }
 
         var process = new Process { StartInfo = info };
-        var launched = new ServerLauncher(name, process, dataDir, new Uri(client));
+        var launched = new ServerLauncher(name, process, dataDir, clientUrl);
         try
         {
             process.OutputDataReceived += (_, e) => launched.Keep(e.Data);
@@ -199,14 +208,30 @@ public sealed class ServerLauncher : IDisposable
         return parts.Length >= 2 ? long.Parse(parts[1], CultureInfo.InvariantCulture) : 0;
     }
 
-    // Both listeners are open at once so the two ports differ; the server binds them right after they close.
-    private static (int Client, int Peer) FreePorts()
+    /// <summary><paramref name="count"/> distinct free loopback ports.</summary>
+    /// <remarks>All listeners are open at once so the ports differ; the servers bind them right after they close.</remarks>
+    public static int[] FreePorts(int count)
     {
-        using var client = new TcpListener(IPAddress.Loopback, 0);
-        using var peer = new TcpListener(IPAddress.Loopback, 0);
-        client.Start();
-        peer.Start();
-        return (((IPEndPoint)client.LocalEndpoint).Port, ((IPEndPoint)peer.LocalEndpoint).Port);
+        var listeners = new TcpListener[count];
+        try
+        {
+            var ports = new int[count];
+            for (int i = 0; i < count; i++)
+            {
+                listeners[i] = new TcpListener(IPAddress.Loopback, 0);
+                listeners[i].Start();
+                ports[i] = ((IPEndPoint)listeners[i].LocalEndpoint).Port;
+            }
+
+            return ports;
+        }
+        finally
+        {
+            foreach (var listener in listeners)
+            {
+                listener?.Dispose();
+            }
+        }
     }
 
     private static void DeleteDir(string dir)
