@@ -23,18 +23,26 @@ internal sealed class StreamingRequestContent : HttpContent
         _complete.TrySetResult();
     }
 
-    protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context)
-    {
-        _stream.TrySetResult(stream);
-        return _complete.Task;
-    }
+    protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) =>
+        SerializeToStreamAsync(stream, context, CancellationToken.None);
 
-    protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
+    protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
     {
         // The handler cancels this token when the response ends first (the server finished the call).
         cancellationToken.Register(static s => ((TaskCompletionSource)s!).TrySetResult(), _complete);
+        // HTTP/2 holds the request headers back until the first body write; flushing sends them now, so the
+        // server sees (and can answer or refuse) a call whose client has nothing to write yet.
+        try
+        {
+            await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException)
+        {
+            _stream.TrySetException(e);
+            throw;
+        }
         _stream.TrySetResult(stream);
-        return _complete.Task;
+        await _complete.Task.ConfigureAwait(false);
     }
 
     protected override bool TryComputeLength(out long length)
