@@ -31,16 +31,29 @@ public sealed class Lessor
         _backend = backend;
         _time = time;
         _options = options ?? new LessorOptions();
-        using var read = backend.ConcurrentReadTx();
-        read.UnsafeForEach(Buckets.Lease, (key, value) =>
-        {
-            var stored = Api.Leasepb.Lease.Parser.ParseFrom(value);
-            _leases[stored.ID] = new Lease(stored.ID, stored.TTL, stored.RemainingTTL);
-            return true;
-        });
+        Load();
     }
 
     public long MinTtl => _options.MinTtl;
+
+    /// <summary>
+    /// Forgets every lease and loads the ones the backend now holds (etcd's Recover, after a leader's snapshot was
+    /// installed). Keys come back as the kv store re-attaches them while it restores, so call this first.
+    /// </summary>
+    public void Restore()
+    {
+        lock (_mu)
+        {
+            _leases.Clear();
+            Load();
+            if (_primary)
+            {
+                // A primary keeps deciding expiry; the loaded leases start their (checkpointed) TTL now.
+                var now = _time.GetUtcNow();
+                foreach (var lease in _leases.Values) lease.Expiry = now + TimeSpan.FromSeconds(lease.EffectiveTtl);
+            }
+        }
+    }
 
     public bool IsPrimary
     {
@@ -224,6 +237,17 @@ public sealed class Lessor
         if (lease.Expiry == DateTimeOffset.MaxValue) return lease.EffectiveTtl;
         var left = lease.Expiry - _time.GetUtcNow();
         return left <= TimeSpan.Zero ? 0 : (long)left.TotalSeconds;
+    }
+
+    private void Load()
+    {
+        using var read = _backend.ConcurrentReadTx();
+        read.UnsafeForEach(Buckets.Lease, (key, value) =>
+        {
+            var stored = Api.Leasepb.Lease.Parser.ParseFrom(value);
+            _leases[stored.ID] = new Lease(stored.ID, stored.TTL, stored.RemainingTTL);
+            return true;
+        });
     }
 
     private void Persist(Lease lease)
