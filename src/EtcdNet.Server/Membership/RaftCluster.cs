@@ -22,18 +22,7 @@ public sealed class RaftCluster
         _backend = backend;
         LocalId = localId;
         ClusterId = clusterId;
-        using var read = backend.ConcurrentReadTx();
-        read.UnsafeForEach(Buckets.Members, (_, value) =>
-        {
-            var m = FromProto(Pb.Member.Parser.ParseFrom(value));
-            _members[m.Id] = m;
-            return true;
-        });
-        read.UnsafeForEach(Buckets.MembersRemoved, (key, _) =>
-        {
-            _removed.Add(MemberKey.Decode(key));
-            return true;
-        });
+        Load();
     }
 
     public ulong LocalId { get; }
@@ -59,6 +48,21 @@ public sealed class RaftCluster
     public bool IsRemoved(ulong id)
     {
         lock (_mu) return _removed.Contains(id);
+    }
+
+    /// <summary>
+    /// Replaces the members with those the backend now holds (etcd's cluster Recover, after a leader's snapshot was
+    /// installed), then raises <see cref="Changed"/> so the transport follows.
+    /// </summary>
+    public void Reload()
+    {
+        lock (_mu)
+        {
+            _members.Clear();
+            _removed.Clear();
+            Load();
+        }
+        Changed?.Invoke(Members);
     }
 
     /// <summary>Used when joining an existing cluster: the id comes from the members asked.</summary>
@@ -89,6 +93,22 @@ public sealed class RaftCluster
             _backend.BatchTx.Put(Buckets.Members, MemberKey.Encode(id), ToProto(updated).ToByteArray());
         }
         Changed?.Invoke(Members);
+    }
+
+    private void Load()
+    {
+        using var read = _backend.ConcurrentReadTx();
+        read.UnsafeForEach(Buckets.Members, (_, value) =>
+        {
+            var m = FromProto(Pb.Member.Parser.ParseFrom(value));
+            _members[m.Id] = m;
+            return true;
+        });
+        read.UnsafeForEach(Buckets.MembersRemoved, (key, _) =>
+        {
+            _removed.Add(MemberKey.Decode(key));
+            return true;
+        });
     }
 
     public static Pb.Member ToProto(Member m)
