@@ -41,7 +41,7 @@ run_tests() {
   log=$(mktemp)
   for proj in tests/*.Tests/*.csproj; do
     echo "== $(basename "$proj" .csproj)"
-    if ! dotnet test "$proj" -c "$CONFIG" --no-build -nologo -v:quiet \
+    if ! dotnet test "$proj" -c "$CONFIG" --no-build -nologo -v:minimal \
         --filter "Category!=Soak&Category!=Benchmark" "$@" 2>&1 | tee "$log"; then rc=1; fi
     local line
     line=$(grep -E '(Passed|Failed)!? +- +Failed: ' "$log" | tail -n 1 || true)

@@ -27,8 +27,9 @@ public sealed class LearnerTests
         Assert.Contains("Error: etcdserver: too many learner members in cluster", second.Stderr, StringComparison.Ordinal);
 
         await cluster.JoinAsync(learner);
-        var table = await Ok(Etcdctl.RunAsync(first.ClientUrl, ["member", "list", "-w", "table"]));
-        Assert.Contains("| started | infra4 |", table, StringComparison.Ordinal);
+        // The learner publishes its name through raft once it runs; until that applies it lists as unstarted.
+        await Eventually.TrueAsync(async () => (await Ok(Etcdctl.RunAsync(first.ClientUrl, ["member", "list", "-w", "table"])))
+            .Contains("| started | infra4 |", StringComparison.Ordinal), TimeSpan.FromSeconds(20), "infra4 to show as started");
         var list = JsonDocument.Parse(await Ok(Etcdctl.RunAsync(first.ClientUrl, ["member", "list", "-w", "json"]))).RootElement.GetProperty("members");
         var learnerEntry = list.EnumerateArray().Single(m => m.GetProperty("name").GetString() == "infra4");
         Assert.True(learnerEntry.GetProperty("isLearner").GetBoolean());

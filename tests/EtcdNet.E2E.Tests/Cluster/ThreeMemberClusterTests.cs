@@ -23,8 +23,14 @@ public sealed class ThreeMemberClusterTests : IAsyncLifetime
     [Fact]
     public async Task MemberList_ShowsThreeStartedMembers()
     {
-        var list = await Ok(Etcdctl.RunAsync(_cluster.Members[0].ClientUrl, ["member", "list", "-w", "json"]));
-        var members = JsonDocument.Parse(list).RootElement.GetProperty("members").EnumerateArray().ToList();
+        // Client URLs arrive as each member publishes itself through raft after it starts.
+        List<JsonElement> members = [];
+        await Eventually.TrueAsync(async () =>
+        {
+            var list = await Ok(Etcdctl.RunAsync(_cluster.Members[0].ClientUrl, ["member", "list", "-w", "json"]));
+            members = JsonDocument.Parse(list).RootElement.GetProperty("members").EnumerateArray().ToList();
+            return members.All(m => m.TryGetProperty("clientURLs", out var urls) && urls.GetArrayLength() == 1);
+        }, TimeSpan.FromSeconds(20), "every member to publish its client URL");
         Assert.Equal(3, members.Count);
         Assert.Equal(["infra1", "infra2", "infra3"], members.Select(m => m.GetProperty("name").GetString()).Order());
         Assert.All(members, m => Assert.Single(m.GetProperty("clientURLs").EnumerateArray()));
