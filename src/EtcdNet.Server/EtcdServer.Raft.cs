@@ -2,6 +2,7 @@ using EtcdNet.Raft.Raftpb;
 using EtcdNet.Server.Membership;
 using EtcdNet.Server.PeerTransport;
 using EtcdNet.Server.Raft;
+using EtcdNet.Storage;
 using Microsoft.Extensions.Logging;
 using Member = EtcdNet.Server.Membership.Member;
 
@@ -43,8 +44,35 @@ public sealed partial class EtcdServer : IRaftHost, IRaftMessageHandler
             LocalPeerUrls = self?.PeerUrls ?? Options.InitialAdvertisePeerUrls,
             SnapshotDirectory = Path.Combine(Options.DataDir, "member", "snap"),
             CurrentMembers = () => Cluster.Members,
+            OpenSnapshotData = OpenSnapshotDb,
         }, this, _logger);
         Cluster.Changed += SyncPeers;
+    }
+
+    /// <summary>The backend the stores share (the apply loop swaps its contents when it installs a snapshot).</summary>
+    internal Backend Backend => _backend;
+
+    /// <summary>
+    /// The database sent with a MsgSnap: a copy of the committed backend, deleted once sent. No commit is needed
+    /// here: raft snapshots only after the apply loop committed the backend at that index, so the committed copy's
+    /// consistent index is at or past the snapshot's, and the follower skips the entries it already holds.
+    /// </summary>
+    private Stream OpenSnapshotDb(Message message)
+    {
+        var directory = Path.Combine(Options.DataDir, "member", "snap");
+        var index = message.Snapshot?.Metadata?.Index ?? 0;
+        var path = Path.Combine(directory, $"{index:x16}.snap.db.{Guid.NewGuid():N}.sending");
+        try
+        {
+            _backend.SnapshotTo(path);
+            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 64 * 1024,
+                FileOptions.DeleteOnClose | FileOptions.Asynchronous | FileOptions.SequentialScan);
+        }
+        catch
+        {
+            File.Delete(path);
+            throw;
+        }
     }
 
     private readonly Dictionary<ulong, IReadOnlyList<string>> _peers = [];

@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using EtcdNet.Api.Etcdserverpb;
 using EtcdNet.Raft.Raftpb;
+using EtcdNet.Server.PeerTransport;
 using EtcdNet.Server.Raft;
 using Microsoft.Extensions.Logging;
 
@@ -11,6 +12,7 @@ namespace EtcdNet.Server.Apply;
 /// the cluster and back to raft. Each entry's index goes into the same backend write as its effects, so after a
 /// crash the entries the WAL replays are applied exactly once (those at or below the stored index are skipped,
 /// except that raft must see replayed membership changes again). Callers are woken once their entry is applied.
+/// A snapshot from the leader replaces the stores wholesale with the leader's database (<see cref="InstallSnapshot"/>).
 /// </summary>
 public sealed partial class ApplyLoop : IAsyncDisposable
 {
@@ -23,6 +25,7 @@ public sealed partial class ApplyLoop : IAsyncDisposable
     private readonly Task _loop;
     private ulong _appliedIndex;
     private ulong _snapshotIndex;
+    private readonly SnapshotMetadata? _startSnapshot;
     private TaskCompletionSource _appliedSignal = NewSignal();
 
     public ApplyLoop(EtcdServer server, Wait wait, ulong snapshotIndex, ILogger logger)
@@ -33,6 +36,8 @@ public sealed partial class ApplyLoop : IAsyncDisposable
         _logger = logger;
         _appliedIndex = server.Kv.ConsistentIndex;
         _snapshotIndex = snapshotIndex;
+        // Read here, on the thread that owns the raft log until the raft loop starts.
+        _startSnapshot = server.RaftLog.Memory.Snapshot().Metadata;
         _loop = Task.Factory.StartNew(RunAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
     }
 
@@ -64,16 +69,18 @@ public sealed partial class ApplyLoop : IAsyncDisposable
         var reader = _batches.Reader;
         try
         {
+            InstallPendingSnapshot();
             while (await reader.WaitToReadAsync().ConfigureAwait(false))
             {
                 done.Clear();
                 ulong last = 0;
                 while (reader.TryRead(out var batch))
                 {
-                    if (batch.Snapshot is { } snapshot)
+                    if (batch.Snapshot is { } snapshot && snapshot.Metadata.Index > Math.Max(last, AppliedIndex))
                     {
-                        // Installing a leader's snapshot (backend handover) arrives with the cluster transport.
-                        LogSnapshotNotSupported(_logger, snapshot.Metadata.Index);
+                        InstallSnapshot(snapshot.Metadata);
+                        ConfState = snapshot.Metadata.ConfState?.Clone() ?? new ConfState();
+                        last = Math.Max(last, snapshot.Metadata.Index);
                     }
                     foreach (var entry in batch.Entries)
                     {
@@ -123,6 +130,51 @@ public sealed partial class ApplyLoop : IAsyncDisposable
     }
 
     /// <summary>
+    /// etcd's applySnapshot: the leader's database, saved by the transport beside the raft snapshot, becomes this
+    /// member's backend; every store reloads from it (leases before the kv store, which re-attaches keys to them),
+    /// the members and the transport's peers follow, and watchers catch up from it. Its consistent index is at or
+    /// past the snapshot's (the leader commits before it snapshots), so entries after the snapshot that the
+    /// database already holds are skipped like replayed ones.
+    /// </summary>
+    private void InstallSnapshot(SnapshotMetadata metadata)
+    {
+        var index = metadata.Index;
+        var db = SnapshotDbFile.PathFor(SnapshotDirectory, index);
+        if (!File.Exists(db))
+        {
+            // Without the leader's data the stores cannot reach the snapshot's state: stop, as etcd panics.
+            throw new InvalidOperationException($"failed to find database snapshot file ({db}) for snapshot index {index}");
+        }
+        LogApplyingSnapshot(_logger, index, metadata.Term);
+        _server.Kv.Restore(() =>
+        {
+            _server.Backend.Restore(db);
+            _server.Lessor.Restore();
+        });
+        _server.Cluster.Reload();
+        _server.Watchable.OnRestored();
+        _snapshotIndex = index;
+        Volatile.Write(ref _appliedIndex, Math.Max(index, AppliedIndex));
+        LogAppliedSnapshot(_logger, index, _server.Kv.ConsistentIndex, _server.Kv.CurrentRevision);
+    }
+
+    /// <summary>
+    /// A snapshot received just before a crash is durable in the raft log but its database was never installed
+    /// (the backend is behind it): install it before applying what follows it.
+    /// </summary>
+    private void InstallPendingSnapshot()
+    {
+        // ConfState needs nothing: the server took it from the same raft snapshot at start.
+        var index = _startSnapshot?.Index ?? 0;
+        if (index > _server.Kv.ConsistentIndex && File.Exists(SnapshotDbFile.PathFor(SnapshotDirectory, index)))
+        {
+            InstallSnapshot(_startSnapshot!);
+        }
+    }
+
+    private string SnapshotDirectory => Path.Combine(_server.Options.DataDir, "member", "snap");
+
+    /// <summary>
     /// Every --snapshot-count entries: make the backend durable up to here, then let raft snapshot and drop the
     /// log and WAL before it (the backend now holds that state, so the WAL need not).
     /// </summary>
@@ -150,9 +202,12 @@ public sealed partial class ApplyLoop : IAsyncDisposable
     [LoggerMessage(EventId = 5001, Level = LogLevel.Critical, Message = "failed to apply committed entries; stopping the apply loop")]
     private static partial void LogApplyFailed(ILogger logger, Exception error);
 
+    [LoggerMessage(EventId = 5003, Level = LogLevel.Information, Message = "applying snapshot snapshot-index={SnapshotIndex} snapshot-term={SnapshotTerm}")]
+    private static partial void LogApplyingSnapshot(ILogger logger, ulong snapshotIndex, ulong snapshotTerm);
+
+    [LoggerMessage(EventId = 5006, Level = LogLevel.Information, Message = "applied snapshot snapshot-index={SnapshotIndex} consistent-index={ConsistentIndex} revision={Revision}")]
+    private static partial void LogAppliedSnapshot(ILogger logger, ulong snapshotIndex, ulong consistentIndex, long revision);
+
     [LoggerMessage(EventId = 5002, Level = LogLevel.Information, Message = "triggering snapshot applied-index={AppliedIndex}")]
     private static partial void LogSnapshot(ILogger logger, ulong appliedIndex);
-
-    [LoggerMessage(EventId = 5003, Level = LogLevel.Error, Message = "received a raft snapshot, which this member cannot install yet snapshot-index={SnapshotIndex}")]
-    private static partial void LogSnapshotNotSupported(ILogger logger, ulong snapshotIndex);
 }
