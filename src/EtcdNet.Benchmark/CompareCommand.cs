@@ -17,10 +17,21 @@ public static class CompareCommand
     private const int KeySize = 8;
     private const int ValSize = 256;
     private const string RangeKey = "foo";
+    private const long LeaseTtl = 60;
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
-    /// <summary>One measured workload; Consistency is null for puts.</summary>
-    private sealed record Workload(string Name, int Clients, int Conns, int Total, string? Consistency);
+    /// <summary>Which command a measured workload runs.</summary>
+    private enum WorkloadKind
+    {
+        Put,
+        RangeLinearizable,
+        RangeSerializable,
+        LeaseKeepAlive,
+        LeaseGrantRevoke,
+    }
+
+    /// <summary>One measured workload: <see cref="Total"/> requests of one kind from <see cref="Clients"/> clients.</summary>
+    private sealed record Workload(string Name, int Clients, int Conns, int Total, WorkloadKind Kind);
 
     /// <summary>One watch-latency workload: watchers on one key as streams x watchers per stream, puts at a fixed rate.</summary>
     private sealed record WatchWorkload(string Name, WatchLatencyRun.Settings Settings);
@@ -140,14 +151,19 @@ public static class CompareCommand
         int small = quick ? 200 : 2000;
         int large = quick ? 2000 : 20000;
         // 50 clients on 5 conns keeps etcd's published ratio of ten clients a connection.
+        // A grant+revoke pair is two writes through raft, so its totals are halved to keep the run's length.
         return
         [
-            new($"put, 1 client ({small})", 1, 1, small, null),
-            new($"put, 50 clients ({large})", 50, 5, large, null),
-            new($"range l, 1 client ({small})", 1, 1, small, "l"),
-            new($"range l, 50 clients ({large})", 50, 5, large, "l"),
-            new($"range s, 1 client ({small})", 1, 1, small, "s"),
-            new($"range s, 50 clients ({large})", 50, 5, large, "s"),
+            new($"put, 1 client ({small})", 1, 1, small, WorkloadKind.Put),
+            new($"put, 50 clients ({large})", 50, 5, large, WorkloadKind.Put),
+            new($"range l, 1 client ({small})", 1, 1, small, WorkloadKind.RangeLinearizable),
+            new($"range l, 50 clients ({large})", 50, 5, large, WorkloadKind.RangeLinearizable),
+            new($"range s, 1 client ({small})", 1, 1, small, WorkloadKind.RangeSerializable),
+            new($"range s, 50 clients ({large})", 50, 5, large, WorkloadKind.RangeSerializable),
+            new($"lease-keepalive, 1 client ({small})", 1, 1, small, WorkloadKind.LeaseKeepAlive),
+            new($"lease-keepalive, 50 clients ({large})", 50, 5, large, WorkloadKind.LeaseKeepAlive),
+            new($"lease-grant-revoke, 1 client ({small / 2})", 1, 1, small / 2, WorkloadKind.LeaseGrantRevoke),
+            new($"lease-grant-revoke, 50 clients ({large / 2})", 50, 5, large / 2, WorkloadKind.LeaseGrantRevoke),
         ];
     }
 
@@ -158,8 +174,8 @@ public static class CompareCommand
         int large = quick ? 2000 : 20000;
         return
         [
-            new($"3-member put, 1 client ({small})", 1, 1, small, null),
-            new($"3-member put, 50 clients ({large})", 50, 5, large, null),
+            new($"3-member put, 1 client ({small})", 1, 1, small, WorkloadKind.Put),
+            new($"3-member put, 50 clients ({large})", 50, 5, large, WorkloadKind.Put),
         ];
     }
 
@@ -227,6 +243,7 @@ public static class CompareCommand
             Console.WriteLine($"{name} pid {server.Pid} healthy at {server.ClientUrl}");
             var endpoints = new[] { server.ClientUrl };
             await WarmUpAsync(endpoints, quick ? 100 : 1000, ct).ConfigureAwait(false);
+            await WarmUpLeasesAsync(endpoints, quick ? 100 : 1000, ct).ConfigureAwait(false);
 
             var reports = await RunWorkloadsAsync(name, endpoints, workloads, () => server.HasExited, ct).ConfigureAwait(false);
 
@@ -308,13 +325,10 @@ public static class CompareCommand
         {
             var w = workloads[i];
             using var kv = new KvConnections(endpoints, w.Conns);
-            reports[i] = w.Consistency is null
-                ? await PutCommand.RunAsync(kv, w.Clients, PutSettings(w.Total), ct).ConfigureAwait(false)
-                : await RangeCommand.RunAsync(kv, w.Clients, new RangeCommand.Settings(RangeKey, "", w.Total, w.Consistency == "s", 0), ct)
-                    .ConfigureAwait(false);
+            reports[i] = await RunWorkloadAsync(kv, w, ct).ConfigureAwait(false);
             var r = reports[i];
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{name,-8} {w.Name,-32} {r.RequestsPerSecond,10:F0} req/s  p50 {r.Percentile(50) * 1000,8:F2} ms  p99 {r.Percentile(99) * 1000,8:F2} ms  errors {r.ErrorCount}"));
+                $"{name,-8} {w.Name,-40} {r.RequestsPerSecond,10:F0} req/s  p50 {r.Percentile(50) * 1000,8:F2} ms  p99 {r.Percentile(99) * 1000,8:F2} ms  errors {r.ErrorCount}"));
             if (r.ErrorCount > 0)
             {
                 Console.Write(r.Format());
@@ -327,6 +341,51 @@ public static class CompareCommand
         }
 
         return reports;
+    }
+
+    private static Task<Report> RunWorkloadAsync(KvConnections kv, Workload w, CancellationToken ct) => w.Kind switch
+    {
+        WorkloadKind.Put => PutCommand.RunAsync(kv, w.Clients, PutSettings(w.Total), ct),
+        WorkloadKind.RangeLinearizable => RangeCommand.RunAsync(kv, w.Clients, new RangeCommand.Settings(RangeKey, "", w.Total, false, 0), ct),
+        WorkloadKind.RangeSerializable => RangeCommand.RunAsync(kv, w.Clients, new RangeCommand.Settings(RangeKey, "", w.Total, true, 0), ct),
+        WorkloadKind.LeaseKeepAlive => LeaseKeepAliveCommand.RunAsync(kv, w.Clients, new LeaseKeepAliveCommand.Settings(w.Total, 0), ct),
+        WorkloadKind.LeaseGrantRevoke => LeaseGrantRevokeCommand.RunAsync(kv, w.Clients, new LeaseGrantRevokeCommand.Settings(w.Total, LeaseTtl, 0), ct),
+        _ => throw new ArgumentOutOfRangeException(nameof(w), w.Kind, "unknown workload"),
+    };
+
+    // The lease path gets its own unmeasured round, checked for sense first: a keepalive renews a granted lease and
+    // answers TTL 0 once that lease is revoked.
+    private static async Task WarmUpLeasesAsync(Uri[] endpoints, int total, CancellationToken ct)
+    {
+        using var kv = new KvConnections(endpoints, 1);
+        var granted = await kv.LeaseGrantAsync(0, new LeaseGrantRequest { TTL = LeaseTtl }, ct).ConfigureAwait(false);
+        long renewed = await KeepAliveOnceAsync(kv, granted.ID, ct).ConfigureAwait(false);
+        await kv.LeaseRevokeAsync(0, new LeaseRevokeRequest { ID = granted.ID }, ct).ConfigureAwait(false);
+        long afterRevoke = await KeepAliveOnceAsync(kv, granted.ID, ct).ConfigureAwait(false);
+        if (granted.ID == 0 || renewed <= 0 || afterRevoke != 0)
+        {
+            throw new InvalidOperationException(
+                $"lease {granted.ID}: keepalive answered TTL {renewed} after grant and {afterRevoke} after revoke (want > 0, then 0)");
+        }
+
+        var keepAlive = await LeaseKeepAliveCommand.RunAsync(kv, 10, new(total, 0), ct).ConfigureAwait(false);
+        var grantRevoke = await LeaseGrantRevokeCommand.RunAsync(kv, 10, new(total / 2, LeaseTtl, 0), ct).ConfigureAwait(false);
+        if (keepAlive.ErrorCount > 0 || grantRevoke.ErrorCount > 0)
+        {
+            throw new InvalidOperationException("lease warm-up requests failed:" + keepAlive.Format() + grantRevoke.Format());
+        }
+    }
+
+    private static async Task<long> KeepAliveOnceAsync(KvConnections kv, long id, CancellationToken ct)
+    {
+        await using var stream = kv.LeaseKeepAlive(0, ct);
+        await stream.WriteAsync(new LeaseKeepAliveRequest { ID = id }).ConfigureAwait(false);
+        if (!await stream.Responses.MoveNextAsync(ct).ConfigureAwait(false))
+        {
+            throw new InvalidOperationException("lease keepalive stream ended without an answer");
+        }
+
+        return stream.Responses.Current.TTL;
     }
 
     // Unmeasured load first: the JIT (ours and etcdnet's) and both page caches settle, and the range key exists.
@@ -369,6 +428,11 @@ public static class CompareCommand
         s.Append("a time, with the clients on the leader (found by Maintenance.Status); its RSS is the sum of the members' VmHWM.\n");
         s.Append(CultureInfo.InvariantCulture,
             $"Keys {KeySize} B (sequential), values {ValSize} B; ranges read one key; 1 client uses 1 connection, 50 clients use 5.\n");
+        s.Append(CultureInfo.InvariantCulture,
+            $"lease-keepalive: each client renews a lease of its own (TTL {LeaseKeepAliveCommand.LeaseTtl}) over a LeaseKeepAlive stream of its own, one\n");
+        s.Append(CultureInfo.InvariantCulture,
+            $"request in flight; lease-grant-revoke: each client grants a lease (TTL {LeaseTtl}) and revokes it at once, and req/s counts\n");
+        s.Append("those pairs, latency the pair's.\n");
         s.Append("For req/s a ratio above 1 means etcdnet is faster; for memory a ratio below 1 means etcdnet uses less.\n\n");
         s.Append(table.ToMarkdown());
         s.Append("\nwatch-latency: watchers on one key (100 streams over 10 connections), puts at a fixed rate on a connection of\n");

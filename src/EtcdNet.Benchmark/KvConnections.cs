@@ -4,16 +4,25 @@ using Google.Protobuf;
 
 namespace EtcdNet.Benchmark;
 
-/// <summary>The benchmark's --conns channels over its --endpoints, and the KV calls its clients make on them.</summary>
+/// <summary>The benchmark's --conns channels over its --endpoints, and the KV and Lease calls its clients make on them.</summary>
 public sealed class KvConnections : IDisposable
 {
     private const string PutMethod = "/etcdserverpb.KV/Put";
     private const string RangeMethod = "/etcdserverpb.KV/Range";
+    private const string LeaseGrantMethod = "/etcdserverpb.Lease/LeaseGrant";
+    private const string LeaseRevokeMethod = "/etcdserverpb.Lease/LeaseRevoke";
+    private const string LeaseKeepAliveMethod = "/etcdserverpb.Lease/LeaseKeepAlive";
 
     private static readonly Marshaller<PutRequest> PutRequestMarshaller = For(PutRequest.Parser);
     private static readonly Marshaller<PutResponse> PutResponseMarshaller = For(PutResponse.Parser);
     private static readonly Marshaller<RangeRequest> RangeRequestMarshaller = For(RangeRequest.Parser);
     private static readonly Marshaller<RangeResponse> RangeResponseMarshaller = For(RangeResponse.Parser);
+    private static readonly Marshaller<LeaseGrantRequest> LeaseGrantRequestMarshaller = For(LeaseGrantRequest.Parser);
+    private static readonly Marshaller<LeaseGrantResponse> LeaseGrantResponseMarshaller = For(LeaseGrantResponse.Parser);
+    private static readonly Marshaller<LeaseRevokeRequest> LeaseRevokeRequestMarshaller = For(LeaseRevokeRequest.Parser);
+    private static readonly Marshaller<LeaseRevokeResponse> LeaseRevokeResponseMarshaller = For(LeaseRevokeResponse.Parser);
+    private static readonly Marshaller<LeaseKeepAliveRequest> LeaseKeepAliveRequestMarshaller = For(LeaseKeepAliveRequest.Parser);
+    private static readonly Marshaller<LeaseKeepAliveResponse> LeaseKeepAliveResponseMarshaller = For(LeaseKeepAliveResponse.Parser);
 
     private readonly GrpcChannel[] channels;
 
@@ -38,6 +47,18 @@ public sealed class KvConnections : IDisposable
     /// <summary>Sends a Range on the channel that serves <paramref name="client"/>.</summary>
     public Task<RangeResponse> RangeAsync(int client, RangeRequest request, CancellationToken ct) =>
         ChannelFor(client).UnaryAsync(RangeMethod, request, RangeRequestMarshaller, RangeResponseMarshaller, ct: ct);
+
+    /// <summary>Sends a LeaseGrant on the channel that serves <paramref name="client"/>.</summary>
+    public Task<LeaseGrantResponse> LeaseGrantAsync(int client, LeaseGrantRequest request, CancellationToken ct) =>
+        ChannelFor(client).UnaryAsync(LeaseGrantMethod, request, LeaseGrantRequestMarshaller, LeaseGrantResponseMarshaller, ct: ct);
+
+    /// <summary>Sends a LeaseRevoke on the channel that serves <paramref name="client"/>.</summary>
+    public Task<LeaseRevokeResponse> LeaseRevokeAsync(int client, LeaseRevokeRequest request, CancellationToken ct) =>
+        ChannelFor(client).UnaryAsync(LeaseRevokeMethod, request, LeaseRevokeRequestMarshaller, LeaseRevokeResponseMarshaller, ct: ct);
+
+    /// <summary>Opens a LeaseKeepAlive stream on the channel that serves <paramref name="client"/>; dispose it to end it.</summary>
+    public DuplexCall<LeaseKeepAliveRequest, LeaseKeepAliveResponse> LeaseKeepAlive(int client, CancellationToken ct) =>
+        ChannelFor(client).Duplex(LeaseKeepAliveMethod, LeaseKeepAliveRequestMarshaller, LeaseKeepAliveResponseMarshaller, ct: ct);
 
     /// <inheritdoc />
     public void Dispose()

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 
 namespace EtcdNet.Benchmark;
 
-/// <summary>Entry point of etcdnet-benchmark: put, range, watch-latency and compare.</summary>
+/// <summary>Entry point of etcdnet-benchmark: put, range, watch-latency, lease-keepalive, lease-grant-revoke and compare.</summary>
 internal static class Program
 {
     private static async Task<int> Main(string[] args)
@@ -13,6 +13,8 @@ internal static class Program
         root.Subcommands.Add(PutCommand.Create());
         root.Subcommands.Add(RangeCommand.Create());
         root.Subcommands.Add(WatchLatencyCommand.Create());
+        root.Subcommands.Add(LeaseKeepAliveCommand.Create());
+        root.Subcommands.Add(LeaseGrantRevokeCommand.Create());
         root.Subcommands.Add(CompareCommand.Create());
 
         // Our own signal handling instead of System.CommandLine's: its grace period can end the process while compare
