@@ -18,30 +18,31 @@ public sealed class KvService(EtcdServer server)
         return response;
     }
 
-    public async ValueTask<PutResponse> Put(PutRequest request, CallContext context)
+    public ValueTask<PutResponse> Put(PutRequest request, CallContext context)
     {
         RequestChecks.CheckPut(request);
-        var result = await server.ProposeAsync(new InternalRaftRequest { Put = request }, context.CancellationToken).ConfigureAwait(false);
-        var response = (PutResponse)result.Response!;
-        server.FillHeader(response.Header);
-        return response;
+        return ProposeAsync(new InternalRaftRequest { Put = request }, (PutResponse r) => r.Header, context);
     }
 
-    public async ValueTask<DeleteRangeResponse> DeleteRange(DeleteRangeRequest request, CallContext context)
+    public ValueTask<DeleteRangeResponse> DeleteRange(DeleteRangeRequest request, CallContext context)
     {
         RequestChecks.CheckDeleteRange(request);
-        var result = await server.ProposeAsync(new InternalRaftRequest { DeleteRange = request }, context.CancellationToken).ConfigureAwait(false);
-        var response = (DeleteRangeResponse)result.Response!;
-        server.FillHeader(response.Header);
-        return response;
+        return ProposeAsync(new InternalRaftRequest { DeleteRange = request }, (DeleteRangeResponse r) => r.Header, context);
     }
 
-    public async ValueTask<TxnResponse> Txn(TxnRequest request, CallContext context)
+    public ValueTask<TxnResponse> Txn(TxnRequest request, CallContext context)
     {
         RequestChecks.CheckTxn(request, server.Options.MaxTxnOps);
-        var result = await server.ProposeAsync(new InternalRaftRequest { Txn = request }, context.CancellationToken).ConfigureAwait(false);
-        var response = (TxnResponse)result.Response!;
-        server.FillHeader(response.Header);
+        return ProposeAsync(new InternalRaftRequest { Txn = request }, (TxnResponse r) => r.Header, context);
+    }
+
+    /// <summary>Proposes a write, waits for it to be applied here, and fills the answer's header.</summary>
+    private async ValueTask<T> ProposeAsync<T>(InternalRaftRequest request, Func<T, ResponseHeader> header, CallContext context)
+        where T : class
+    {
+        var result = await server.ProposeAsync(request, context.CancellationToken).ConfigureAwait(false);
+        var response = (T)result.Response!;
+        server.FillHeader(header(response));
         return response;
     }
 
