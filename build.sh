@@ -13,11 +13,13 @@ ROOT=$(pwd)
 CONFIG=${CONFIG:-Release}
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-# Debian packages the tests and the benchmark need: a real etcdctl, a real etcd to compare against.
+# Debian packages the tests and the benchmark need: a real etcdctl, a real etcd to compare against,
+# and promtool (from prometheus) to check the metrics exposition and deploy/'s rules.
 need_packages() {
   local missing=()
   command -v etcdctl >/dev/null 2>&1 || missing+=(etcd-client)
   command -v etcd >/dev/null 2>&1 || missing+=(etcd-server)
+  command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
   if [ ${#missing[@]} -gt 0 ]; then
     local sudo=""
     [ "$(id -u)" -ne 0 ] && sudo="sudo"
