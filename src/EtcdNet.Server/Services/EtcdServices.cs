@@ -24,6 +24,11 @@ public static class EtcdServices
         Unary<StatusRequest, StatusResponse>(registry, server, "etcdserverpb.Maintenance", "Status", maintenance.Status);
         Unary<AlarmRequest, AlarmResponse>(registry, server, "etcdserverpb.Maintenance", "Alarm", maintenance.Alarm);
         Unary<MoveLeaderRequest, MoveLeaderResponse>(registry, server, "etcdserverpb.Maintenance", "MoveLeader", maintenance.MoveLeader);
+        Unary<HashKVRequest, HashKVResponse>(registry, server, "etcdserverpb.Maintenance", "HashKV", maintenance.HashKV);
+        Unary<HashRequest, HashResponse>(registry, server, "etcdserverpb.Maintenance", "Hash", maintenance.Hash);
+        Unary<DefragmentRequest, DefragmentResponse>(registry, server, "etcdserverpb.Maintenance", "Defragment", maintenance.Defragment);
+        ServerStream<SnapshotRequest, SnapshotResponse>(registry, server, "etcdserverpb.Maintenance", "Snapshot", maintenance.Snapshot);
+        Unary<DowngradeRequest, DowngradeResponse>(registry, server, "etcdserverpb.Maintenance", "Downgrade", maintenance.Downgrade);
 
         var lease = new LeaseService(server);
         Unary<LeaseGrantRequest, LeaseGrantResponse>(registry, server, "etcdserverpb.Lease", "LeaseGrant", lease.LeaseGrant);
@@ -65,6 +70,27 @@ public static class EtcdServices
                     // A learner serves no stream (etcd's stream interceptor).
                     if (server.IsLearner) throw EtcdErrors.NotSupportedForLearner.ToException();
                     await handler(requests, responses, context).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not RpcException && !context.CancellationToken.IsCancellationRequested)
+                {
+                    throw ErrorMapping.ToRpcException(e);
+                }
+            });
+    }
+
+    private static void ServerStream<TReq, TResp>(
+        GrpcServiceRegistry registry, EtcdServer server, string service, string method,
+        Func<TReq, IServerStreamWriter<TResp>, CallContext, Task> handler)
+        where TReq : class, IMessage<TReq>, new()
+        where TResp : class, IMessage<TResp>, new()
+    {
+        registry.AddServerStreaming(service, method, ProtoMarshaller.For<TReq>(), ProtoMarshaller.For<TResp>(),
+            async (request, responses, context) =>
+            {
+                try
+                {
+                    if (server.IsLearner) throw EtcdErrors.NotSupportedForLearner.ToException();
+                    await handler(request, responses, context).ConfigureAwait(false);
                 }
                 catch (Exception e) when (e is not RpcException && !context.CancellationToken.IsCancellationRequested)
                 {

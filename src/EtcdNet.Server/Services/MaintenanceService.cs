@@ -1,10 +1,12 @@
 using EtcdNet.Api.Etcdserverpb;
 using EtcdNet.Grpc;
+using EtcdNet.Mvcc;
 using EtcdNet.Server.Errors;
+using EtcdNet.Server.Services.Maintenance;
 
 namespace EtcdNet.Server.Services;
 
-/// <summary>etcdserverpb.Maintenance: what a single member can answer so far (Status, alarm listing).</summary>
+/// <summary>etcdserverpb.Maintenance: status, alarms, hashes, defragmentation, snapshots, leader moves and downgrade checks.</summary>
 public sealed class MaintenanceService(EtcdServer server)
 {
     public ValueTask<StatusResponse> Status(StatusRequest request, CallContext context)
@@ -53,4 +55,60 @@ public sealed class MaintenanceService(EtcdServer server)
     /// <summary>No alarm can be raised yet (quotas arrive with the operations issue), so GET lists none.</summary>
     public ValueTask<AlarmResponse> Alarm(AlarmRequest request, CallContext context) =>
         ValueTask.FromResult(new AlarmResponse { Header = server.NewHeader() });
+
+    /// <summary>etcd's HashKV: the key bucket's checksum up to a revision, equal on members with the same history.</summary>
+    public async ValueTask<HashKVResponse> HashKV(HashKVRequest request, CallContext context)
+    {
+        KvHash hash = await Task.Run(() => server.Kv.HashByRevision(request.Revision), context.CancellationToken).ConfigureAwait(false);
+        var header = new ResponseHeader { Revision = hash.Revision };
+        server.FillHeader(header);
+        return new HashKVResponse { Header = header, Hash = hash.Hash, CompactRevision = hash.CompactRevision };
+    }
+
+    /// <summary>etcd's Hash: a checksum of the whole backend (every bucket but the consistent index).</summary>
+    public async ValueTask<HashResponse> Hash(HashRequest request, CallContext context)
+    {
+        KvHash hash = await Task.Run(() => server.Kv.HashAll(), context.CancellationToken).ConfigureAwait(false);
+        var header = new ResponseHeader { Revision = hash.Revision };
+        server.FillHeader(header);
+        return new HashResponse { Header = header, Hash = hash.Hash };
+    }
+
+    /// <summary>etcd's Defragment: rebuilds this member's backend file without free pages. Like etcd, no header.</summary>
+    public async ValueTask<DefragmentResponse> Defragment(DefragmentRequest request, CallContext context)
+    {
+        await Task.Run(server.Backend.Defragment, context.CancellationToken).ConfigureAwait(false);
+        return new DefragmentResponse();
+    }
+
+    /// <summary>etcd's Snapshot: the backend as a stream of blobs with a SHA-256 trailer.</summary>
+    public Task Snapshot(SnapshotRequest request, IServerStreamWriter<SnapshotResponse> responses, CallContext context) =>
+        SnapshotStream.SendAsync(server.Backend, responses, context.CancellationToken);
+
+    /// <summary>
+    /// etcd 3.5's Downgrade. VALIDATE and CANCEL answer as etcd does (no downgrade job can exist here, so CANCEL always
+    /// finds none); ENABLE validates the same way and then refuses, since this server cannot run a downgrade job.
+    /// </summary>
+    public async ValueTask<DowngradeResponse> Downgrade(DowngradeRequest request, CallContext context)
+    {
+        switch (request.Action)
+        {
+            case DowngradeRequest.Types.DowngradeAction.Validate:
+            case DowngradeRequest.Types.DowngradeAction.Enable:
+                if (DowngradeCheck.MajorMinor(request.Version) is null) throw EtcdErrors.WrongDowngradeVersionFormat.ToException();
+                // etcd reads linearizably first so that it never judges stale downgrade state.
+                await server.LinearizableReadAsync(context.CancellationToken).ConfigureAwait(false);
+                string version = DowngradeCheck.Validate(request.Version, downgradeEnabled: false);
+                if (request.Action == DowngradeRequest.Types.DowngradeAction.Enable)
+                {
+                    throw new Grpc.RpcException(Grpc.StatusCode.Unimplemented, "etcdserver: this server cannot downgrade the cluster");
+                }
+                return new DowngradeResponse { Header = server.NewHeader(), Version = version };
+            case DowngradeRequest.Types.DowngradeAction.Cancel:
+                await server.LinearizableReadAsync(context.CancellationToken).ConfigureAwait(false);
+                throw EtcdErrors.NoInflightDowngrade.ToException();
+            default:
+                throw new Grpc.RpcException(Grpc.StatusCode.InvalidArgument, "etcdserver: unknown downgrade action");
+        }
+    }
 }
