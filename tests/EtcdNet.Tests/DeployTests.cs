@@ -174,6 +174,14 @@ public sealed partial class DeployTests
     }
 
     [PromtoolFact]
+    public void AlertRules_FireOnSyntheticSeries_AsTheirUnitTestsExpect()
+    {
+        var (exitCode, output) = Promtool("test", "rules", Path.Combine(Deploy, "etcd-alerts.test.yml"));
+        Assert.True(exitCode == 0, output);
+        Assert.Contains("SUCCESS", output, StringComparison.Ordinal);
+    }
+
+    [PromtoolFact]
     public void PrometheusConfig_PassesPromtoolCheckConfig()
     {
         var (exitCode, output) = Promtool("check", "config", Path.Combine(Deploy, "prometheus.yml"));
