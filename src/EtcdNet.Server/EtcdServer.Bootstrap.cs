@@ -6,6 +6,7 @@ using EtcdNet.Raft;
 using EtcdNet.Server.Adapters;
 using EtcdNet.Server.Apply;
 using EtcdNet.Server.Membership;
+using EtcdNet.Server.Metrics;
 using EtcdNet.Server.PeerTransport;
 using EtcdNet.Server.Raft;
 using EtcdNet.Storage;
@@ -17,9 +18,10 @@ namespace EtcdNet.Server;
 
 public sealed partial class EtcdServer
 {
-    private EtcdServer(ServerOptions options, Backend backend, DurableRaftLog log, Lessor lessor, KvStore kv, RaftCluster cluster, TimeProvider time, ILogger logger)
+    private EtcdServer(ServerOptions options, EtcdMetrics metrics, Backend backend, DurableRaftLog log, Lessor lessor, KvStore kv, RaftCluster cluster, TimeProvider time, ILogger logger)
     {
         Options = options;
+        Metrics = metrics;
         _backend = backend;
         RaftLog = log;
         Lessor = lessor;
@@ -69,10 +71,12 @@ public sealed partial class EtcdServer
             log = DurableRaftLog.Create(memberDir, metadata);
         }
 
+        var metrics = new EtcdMetrics(extensive: options.Metrics == "extensive");
         var backend = Backend.Open(Path.Combine(memberDir, "snap", "db"), new BackendOptions
         {
             BatchInterval = options.BackendBatchInterval,
             BatchLimit = options.BackendBatchLimit,
+            CommitObserved = metrics.BackendCommit.Observe,
         });
         // The lessor is restored first: reopening the kv store attaches each key to its lease again.
         var lessor = new Lessor(backend, time, new LessorOptions { MinTtl = MinLeaseTtl(options) });
@@ -83,7 +87,8 @@ public sealed partial class EtcdServer
         var cluster = new RaftCluster(backend, log.Metadata.NodeID, log.Metadata.ClusterID);
         LogStarted(logger, $"{cluster.LocalId:x}", $"{cluster.ClusterId:x}", kv.CurrentRevision, kv.ConsistentIndex);
 
-        var server = new EtcdServer(options, backend, log, lessor, kv, cluster, time, logger);
+        var server = new EtcdServer(options, metrics, backend, log, lessor, kv, cluster, time, logger);
+        metrics.Bind(server);
         server.StartRaft(bootstrap, peers);
         return server;
     }
@@ -110,7 +115,7 @@ public sealed partial class EtcdServer
         }
         var (_, confState) = RaftLog.Memory.InitialState();
         _apply = new ApplyLoop(this, _wait, RaftLog.Memory.Snapshot().Metadata.Index, _logger) { ConfState = confState };
-        RaftLoop = new RaftLoop(node, RaftLog, this, Options.HeartbeatInterval, _logger);
+        RaftLoop = new RaftLoop(node, RaftLog, this, Options.HeartbeatInterval, _logger) { Metrics = Metrics };
         RaftLoop.Start();
 
         // A member that is the only voter need not wait out an election timeout to lead itself; raft lets it

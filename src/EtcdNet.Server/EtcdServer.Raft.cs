@@ -45,6 +45,7 @@ public sealed partial class EtcdServer : IRaftHost, IRaftMessageHandler
             SnapshotDirectory = Path.Combine(Options.DataDir, "member", "snap"),
             CurrentMembers = () => Cluster.Members,
             OpenSnapshotData = OpenSnapshotDb,
+            RoundTripObserved = Metrics.ObservePeerRoundTrip,
         }, this, _logger);
         Cluster.Changed += SyncPeers;
     }

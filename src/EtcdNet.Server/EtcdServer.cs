@@ -5,6 +5,7 @@ using EtcdNet.Mvcc.Watch;
 using EtcdNet.Server.Apply;
 using EtcdNet.Server.Errors;
 using EtcdNet.Server.Membership;
+using EtcdNet.Server.Metrics;
 using EtcdNet.Server.Raft;
 using EtcdNet.Storage;
 using Google.Protobuf;
@@ -31,6 +32,9 @@ public sealed partial class EtcdServer : IAsyncDisposable
     private LeaseExpiry _leaseExpiry = null!;
 
     public ServerOptions Options { get; }
+
+    /// <summary>What /metrics exposes for this member.</summary>
+    public EtcdMetrics Metrics { get; }
 
     public KvStore Kv { get; }
 
@@ -113,10 +117,25 @@ public sealed partial class EtcdServer : IAsyncDisposable
         var data = request.ToByteArray();
         if (data.Length > Options.MaxRequestBytes) throw EtcdErrors.RequestTooLarge.ToException();
 
-        await WaitForLeaderAsync(id, ct).ConfigureAwait(false);
-        var applied = _wait.Register(id);
-        RaftLoop.Propose(data);
-        var result = await WaitAppliedAsync(id, applied, ct).ConfigureAwait(false);
+        Metrics.ProposalsPending.Inc();
+        ApplyResult result;
+        try
+        {
+            await WaitForLeaderAsync(id, ct).ConfigureAwait(false);
+            var applied = _wait.Register(id);
+            RaftLoop.Propose(data);
+            result = await WaitAppliedAsync(id, applied, ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Not applied in time (no leader, timeout, caller gone): etcd counts these as failed proposals.
+            Metrics.ProposalsFailed.Inc();
+            throw;
+        }
+        finally
+        {
+            Metrics.ProposalsPending.Dec();
+        }
         if (result.Error is { } error) throw error;
         return result;
     }

@@ -33,6 +33,12 @@ public sealed record ServerOptions
     public int MaxSnapshots { get; init; } = 5;
     public int MaxWals { get; init; } = 5;
 
+    /// <summary>etcd's --metrics: "basic", or "extensive" to add grpc_server_handling_seconds.</summary>
+    public string Metrics { get; init; } = "basic";
+
+    /// <summary>Extra URLs that serve only /metrics and /health (etcd's --listen-metrics-urls).</summary>
+    public IReadOnlyList<string> ListenMetricsUrls { get; init; } = [];
+
     public TimeSpan BackendBatchInterval { get; init; } = TimeSpan.FromMilliseconds(100);
     public int BackendBatchLimit { get; init; } = 10000;
 

@@ -55,6 +55,10 @@ public sealed partial class EtcdServerHost : IAsyncDisposable
                 {
                     Listen(kestrel, url, peer: true);
                 }
+                foreach (var url in options.ListenMetricsUrls)
+                {
+                    Listen(kestrel, url, peer: false, tag: MetricsConnection);
+                }
             });
             var app = builder.Build();
             var registry = EtcdServices.Register(new GrpcServiceRegistry(), server);
@@ -62,13 +66,20 @@ public sealed partial class EtcdServerHost : IAsyncDisposable
             server.Transport.Register(peerRegistry);
             // Peer listeners serve raft traffic only; connections are tagged when accepted (see Listen).
             app.UseWhen(IsPeerConnection, peer => peer.UseGrpc(peerRegistry, new GrpcServerOptions { MaxReceiveMessageSize = int.MaxValue }));
-            app.UseGrpc(registry, new GrpcServerOptions { MaxReceiveMessageSize = options.MaxRequestBytes + GrpcOverheadBytes });
+            // --listen-metrics-urls answer /metrics and /health only, never client gRPC.
+            app.UseWhen(c => HasTag(c, MetricsConnection), metrics => metrics.Run(c => HttpEndpoints.HandleMetricsAsync(c, server)));
+            server.Metrics.Grpc.Initialize(registry.Methods);
+            app.UseGrpc(registry, new GrpcServerOptions
+            {
+                MaxReceiveMessageSize = options.MaxRequestBytes + GrpcOverheadBytes,
+                Observer = server.Metrics.Grpc,
+            });
             app.Run(context => HttpEndpoints.HandleAsync(context, server));
             await app.StartAsync(ct).ConfigureAwait(false);
 
             var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
                 .Select(a => new Uri(a.Replace("[::]", "127.0.0.1", StringComparison.Ordinal)))
-                .Where(u => !PeerPorts(options).Contains(u.Port) || ClientPorts(options).Contains(u.Port))
+                .Where(u => !(PeerPorts(options).Contains(u.Port) || MetricsPorts(options).Contains(u.Port)) || ClientPorts(options).Contains(u.Port))
                 .ToArray();
             var logger = loggers.CreateLogger("embed");
             foreach (var url in bound)
@@ -86,16 +97,22 @@ public sealed partial class EtcdServerHost : IAsyncDisposable
     }
 
     private const string PeerConnection = "etcdnet-peer";
+    private const string MetricsConnection = "etcdnet-metrics";
 
-    private static bool IsPeerConnection(HttpContext context) =>
-        context.Features.Get<IConnectionItemsFeature>()?.Items.ContainsKey(PeerConnection) == true;
+    private static bool IsPeerConnection(HttpContext context) => HasTag(context, PeerConnection);
+
+    private static bool HasTag(HttpContext context, string tag) =>
+        context.Features.Get<IConnectionItemsFeature>()?.Items.ContainsKey(tag) == true;
+
+    private static HashSet<int> MetricsPorts(ServerOptions o) => o.ListenMetricsUrls.Select(u => new Uri(u).Port).Where(p => p != 0).ToHashSet();
 
     private static HashSet<int> PeerPorts(ServerOptions o) => o.ListenPeerUrls.Select(u => new Uri(u).Port).Where(p => p != 0).ToHashSet();
 
     private static HashSet<int> ClientPorts(ServerOptions o) => o.ListenClientUrls.Select(u => new Uri(u).Port).ToHashSet();
 
-    private static void Listen(Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions kestrel, string url, bool peer)
+    private static void Listen(Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions kestrel, string url, bool peer, string? tag = null)
     {
+        tag ??= peer ? PeerConnection : null;
         var uri = new Uri(url);
         if (uri.Scheme != "http")
         {
@@ -103,11 +120,11 @@ public sealed partial class EtcdServerHost : IAsyncDisposable
         }
         Action<Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions> configure = listen =>
         {
-            if (peer)
+            if (tag is not null)
             {
                 listen.Use(next => connection =>
                 {
-                    connection.Items[PeerConnection] = true;
+                    connection.Items[tag] = true;
                     return next(connection);
                 });
             }

@@ -56,6 +56,9 @@ public sealed partial class RaftLoop : IAsyncDisposable
 
     public ulong LocalId => _node.Id;
 
+    /// <summary>Where leader changes and WAL save times are counted; null in tests that need none.</summary>
+    public EtcdNet.Server.Metrics.EtcdMetrics? Metrics { get; init; }
+
     public ulong Leader => Volatile.Read(ref _leader);
 
     public ulong Term => Volatile.Read(ref _term);
@@ -170,6 +173,8 @@ public sealed partial class RaftLoop : IAsyncDisposable
     {
         if (rd.SoftState is { } soft && soft.Lead != Leader)
         {
+            // etcd counts a change to a known leader, not the loss of one.
+            if (soft.Lead != 0) Metrics?.LeaderChanges.Inc();
             Volatile.Write(ref _leader, soft.Lead);
             LogLeaderChanged(_logger, $"{_node.Id:x}", $"{soft.Lead:x}", _node.Status.Term);
         }
@@ -187,7 +192,13 @@ public sealed partial class RaftLoop : IAsyncDisposable
         // a follower must not acknowledge entries it has not yet fsynced.
         var isLeader = IsLeader;
         if (isLeader && rd.Messages.Count > 0) _host.Send(rd.Messages);
+        var saveStarted = System.Diagnostics.Stopwatch.GetTimestamp();
         _log.Save(rd);
+        // The WAL fsyncs when a Ready carries entries (or a snapshot): time those saves, fsync included.
+        if (rd.Entries.Count > 0 || rd.Snapshot is { Metadata.Index: > 0 })
+        {
+            Metrics?.WalFsync.Observe(System.Diagnostics.Stopwatch.GetElapsedTime(saveStarted));
+        }
         if (!isLeader && rd.Messages.Count > 0) _host.Send(rd.Messages);
 
         foreach (var read in rd.ReadStates)

@@ -253,11 +253,13 @@ public sealed partial class Backend : IDisposable
         }
         try
         {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             _writer.BeginImmediate();
             try
             {
                 batch.WriteTo(_writer);
                 _writer.CommitTx();
+                _options.CommitObserved?.Invoke(System.Diagnostics.Stopwatch.GetElapsedTime(started));
             }
             catch
             {

@@ -21,6 +21,9 @@ public sealed class BackendOptions
     /// <summary>Read connections kept open for reuse; more are opened under load and closed when returned.</summary>
     public int MaxIdleReaders { get; set; } = Math.Max(4, Environment.ProcessorCount * 2);
 
+    /// <summary>Called with the duration of each non-empty commit (etcd_disk_backend_commit_duration_seconds).</summary>
+    public Action<TimeSpan>? CommitObserved { get; set; }
+
     /// <summary>SQLite page cache per connection, in KiB.</summary>
     public int CacheSizeKiB { get; set; } = 32 * 1024;
 }

@@ -31,6 +31,8 @@ public sealed class EtcdConfig
     public TimeSpan WatchProgressNotifyInterval { get; set; } = TimeSpan.FromMinutes(10);
     public bool StrictReconfigCheck { get; set; } = true;
     public bool EnablePprof { get; set; }
+    public string Metrics { get; set; } = "basic";
+    public List<string> ListenMetricsUrls { get; set; } = [];
     public string ConfigFile { get; set; } = "";
     public string Logger { get; set; } = "zap";
     public string LogLevel { get; set; } = "info";
@@ -58,6 +60,10 @@ public sealed class EtcdConfig
         {
             throw Invalid($"unexpected clusterState \"{InitialClusterState}\"");
         }
+        if (Metrics is not ("basic" or "extensive"))
+        {
+            throw Invalid($"unknown metrics type \"{Metrics}\" (basic or extensive)");
+        }
         CheckInitialCluster();
 
         return new ServerOptions
@@ -81,6 +87,8 @@ public sealed class EtcdConfig
             WatchProgressNotifyInterval = WatchProgressNotifyInterval,
             StrictReconfigCheck = StrictReconfigCheck,
             MaxRequestBytes = checked((int)MaxRequestBytes),
+            Metrics = Metrics,
+            ListenMetricsUrls = ListenMetricsUrls,
         };
     }
 

@@ -29,6 +29,8 @@ public static class EtcdFlags
         new("max-request-bytes", "Maximum client request size in bytes the server will accept.", (c, v) => c.MaxRequestBytes = UInt(v)),
         new("experimental-watch-progress-notify-interval", "Duration of periodic watch progress notifications.", (c, v) => c.WatchProgressNotifyInterval = GoDuration.Parse(v)),
         new("strict-reconfig-check", "Reject reconfiguration requests that would cause quorum loss.", (c, v) => c.StrictReconfigCheck = Bool(v), IsBool: true),
+        new("metrics", "Set level of detail for exported metrics, specify 'extensive' to include server side grpc histogram metrics.", (c, v) => c.Metrics = v),
+        new("listen-metrics-urls", "List of URLs to listen on for the metrics and health endpoints.", (c, v) => c.ListenMetricsUrls = Urls(v)),
         new("enable-pprof", "Accepted for compatibility; etcdnet has no Go profiler to expose.", (c, v) => c.EnablePprof = Bool(v), IsBool: true),
         new("config-file", "Path to the server configuration file; flags and environment variables are then ignored.", (c, v) => c.ConfigFile = v),
         new("logger", "'zap' for structured logging ('capnslog' is accepted and logs the same way).", (c, v) => c.Logger = v),
