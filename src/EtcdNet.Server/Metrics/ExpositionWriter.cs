@@ -68,6 +68,10 @@ public sealed class ExpositionWriter
 
     public override string ToString() => _text.ToString();
 
+    internal bool IsEmpty => _text.Length == 0;
+
+    internal void Append(ExpositionWriter other) => _text.Append(other._text);
+
     private void AppendEscaped(string value, bool escapeQuotes)
     {
         foreach (var c in value)

@@ -20,11 +20,15 @@ public abstract class MetricFamily
 
     public IReadOnlyList<string> LabelNames { get; }
 
-    /// <summary>Writes the header and every sample of this family.</summary>
+    /// <summary>Writes the header and every sample of this family; a family without samples (a labelled family no
+    /// child of which exists yet) is left out entirely, as Prometheus' Go client leaves it out.</summary>
     internal void WriteTo(ExpositionWriter writer)
     {
+        var samples = new ExpositionWriter();
+        WriteSamples(samples);
+        if (samples.IsEmpty) return;
         writer.WriteHeader(Name, Help, Type);
-        WriteSamples(writer);
+        writer.Append(samples);
     }
 
     protected abstract void WriteSamples(ExpositionWriter writer);

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace EtcdNet.Server.Metrics;
 
 /// <summary>
-/// The process_* metrics Prometheus' default process collector exports (and etcd's fd gauges), read from /proc at
+/// The process_* metrics Prometheus' default process collector exports (and etcd's os_fd_* gauges), read from /proc at
 /// scrape time. On a system without /proc the values read as 0.
 /// </summary>
 public static class ProcessCollector
@@ -22,8 +22,8 @@ public static class ProcessCollector
         registry.GaugeFunc("process_resident_memory_bytes", "Resident memory size in bytes.",
             () => (Stat()?.ResidentPages ?? 0) * (double)Environment.SystemPageSize);
         registry.GaugeFunc("process_start_time_seconds", "Start time of the process since unix epoch in seconds.", StartTime);
-        registry.GaugeFunc("etcd_os_fd_used", "The number of used file descriptors.", OpenFds);
-        registry.GaugeFunc("etcd_os_fd_limit", "The file descriptor limit.", () => Limit("Max open files"));
+        registry.GaugeFunc("os_fd_used", "The number of used file descriptors.", OpenFds);
+        registry.GaugeFunc("os_fd_limit", "The file descriptor limit.", () => Limit("Max open files"));
     }
 
     private sealed record ProcStat(long UserTicks, long SystemTicks, long StartTicks, double VirtualBytes, long ResidentPages);

@@ -150,4 +150,15 @@ public sealed class ExpositionTests
 
         Assert.Contains("c_total{grpc_code=\"OK\",grpc_type=\"unary\"} 1\n", registry.Expose());
     }
+
+    [Fact]
+    public void Expose_LabelledFamilyWithoutChildren_IsLeftOut()
+    {
+        var registry = new MetricRegistry();
+        registry.HistogramFamily("etcd_network_peer_round_trip_time_seconds", "help", [0.1], "To");
+        registry.Register(new CallbackFamily("peers_total", "help", MetricType.Counter, ["To"], () => []));
+        registry.Gauge("g", "help");
+
+        Assert.Equal("# HELP g help\n# TYPE g gauge\ng 0\n", registry.Expose());
+    }
 }

@@ -80,6 +80,31 @@ public sealed class MetricsEndpointTests(ITestOutputHelper output)
         Assert.Equal(System.Net.HttpStatusCode.NotFound, (await http.GetAsync(new Uri(metricsUrl, "/version"))).StatusCode);
     }
 
+    [Fact]
+    public async Task Metrics_TwoMembers_PeerTrafficAndRoundTripPerPeer()
+    {
+        var url1 = $"http://127.0.0.1:{Ports.Free()}";
+        var url2 = $"http://127.0.0.1:{Ports.Free()}";
+        var cluster = $"m1={url1},m2={url2}";
+        ServerOptions Member(ServerOptions o, string name, string url) =>
+            o with { Name = name, ListenPeerUrls = [url], InitialAdvertisePeerUrls = [url], InitialCluster = cluster };
+        await using var m1 = await InProcessMember.StartAsync(o => Member(o, "m1", url1));
+        await using var m2 = await InProcessMember.StartAsync(o => Member(o, "m2", url2));
+        await m1.Host.Server.WaitForLeaderAsync(new CancellationTokenSource(TimeSpan.FromSeconds(15)).Token);
+        await Put(m1, "k");
+
+        var to = EtcdNet.Server.Metrics.EtcdMetrics.MemberIdLabel(m2.Host.Server.MemberId);
+        var from = EtcdNet.Server.Metrics.EtcdMetrics.MemberIdLabel(m1.Host.Server.MemberId);
+        var scrape = await Scrape.GetAsync(m1.Host.ClientUrls[0]);
+        Assert.True(scrape[$"etcd_network_peer_sent_bytes_total{{To=\"{to}\"}}"] > 0);
+        Assert.True(scrape[$"etcd_network_peer_received_bytes_total{{From=\"{to}\"}}"] > 0);
+        Assert.Equal(0, scrape[$"etcd_network_peer_sent_failures_total{{To=\"{to}\"}}"]);
+        Assert.Equal(1, scrape[$"etcd_network_active_peers{{Local=\"{from}\",Remote=\"{to}\"}}"]);
+        await Eventually.TrueAsync(async () =>
+                (await Scrape.GetAsync(m1.Host.ClientUrls[0])).Text.Contains($"etcd_network_peer_round_trip_time_seconds_count{{To=\"{to}\"}}", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(15), "a measured round trip to the other member");
+    }
+
     /// <summary>
     /// Lint problems promtool also reports on real etcd 3.4.23's /metrics, from etcd's own names (the snapshot
     /// counters appear once a member has peers): anything else is ours to fix.
