@@ -93,6 +93,9 @@ public sealed partial class MemberPair : IAsyncDisposable
             .Replace(ids.ClusterId.ToString("x"), "<cluster-id>", StringComparison.Ordinal);
         text = RaftTerm().Replace(text, "\"raft_term\":<term>");
         text = Remaining().Replace(text, "remaining(<s>)");
+        // Table columns are as wide as their longest value (an id may print with 15 or 16 hex digits).
+        text = TableRule().Replace(text, "--");
+        text = TablePadding().Replace(text, " ");
         text = Ttl().Replace(text, "\"ttl\":<s>");
         return Took().Replace(text, "took = <t>");
     }
@@ -100,6 +103,12 @@ public sealed partial class MemberPair : IAsyncDisposable
     // A lease's remaining seconds depend on when each server was asked.
     [GeneratedRegex("remaining\\(\\d+s\\)")]
     private static partial Regex Remaining();
+
+    [GeneratedRegex("-{2,}")]
+    private static partial Regex TableRule();
+
+    [GeneratedRegex(" {2,}")]
+    private static partial Regex TablePadding();
 
     [GeneratedRegex("\"ttl\":\\d+")]
     private static partial Regex Ttl();
