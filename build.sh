@@ -44,7 +44,7 @@ run_tests() {
   for proj in tests/*.Tests/*.csproj; do
     echo "== $(basename "$proj" .csproj)"
     if ! dotnet test "$proj" -c "$CONFIG" --no-build -nologo -v:minimal \
-        --filter "Category!=Soak&Category!=Benchmark" "$@" 2>&1 | tee "$log"; then rc=1; fi
+        --filter "Category!=Soak&Category!=Benchmark" --blame-hang-timeout 10m "$@" 2>&1 | tee "$log"; then rc=1; fi
     local line
     line=$(grep -E '(Passed|Failed)!? +- +Failed: ' "$log" | tail -n 1 || true)
     if [ -n "$line" ]; then

@@ -95,6 +95,11 @@ public sealed partial class ApplyLoop : IAsyncDisposable
                 MaybeSnapshot(last);
             }
         }
+        catch (OperationCanceledException) when (_server.RaftLoop.IsStopped)
+        {
+            // The raft loop stopped under a membership change being applied: the member is shutting down.
+            _wait.FailAll(Errors.EtcdErrors.Stopped.ToException());
+        }
         catch (Exception e)
         {
             // A failed apply leaves the stores in an unknown state: stop, as etcd panics.

@@ -70,6 +70,9 @@ public sealed partial class RaftLoop : IAsyncDisposable
 
     public void Start() => _thread.Start();
 
+    /// <summary>True once the loop has been asked to stop.</summary>
+    public bool IsStopped => _stop.IsCancellationRequested;
+
     /// <summary>Runs an action on the raft thread (the only thread that touches the node).</summary>
     public void Post(Action<RaftNode> action)
     {
@@ -81,6 +84,9 @@ public sealed partial class RaftLoop : IAsyncDisposable
     public Task<T> InvokeAsync<T>(Func<RaftNode, T> function)
     {
         var tcs = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        // A loop that stops before running the action must not leave the caller (the apply loop) waiting forever.
+        var stopped = _stop.Token.Register(static s => ((TaskCompletionSource<T>)s!).TrySetCanceled(), tcs);
+        _ = tcs.Task.ContinueWith(_ => stopped.Dispose(), TaskScheduler.Default);
         Post(node =>
         {
             try
