@@ -60,43 +60,30 @@ public static class EtcdServices
         GrpcServiceRegistry registry, EtcdServer server, string service, string method,
         Func<IAsyncStreamReader<TReq>, IServerStreamWriter<TResp>, CallContext, Task> handler)
         where TReq : class, IMessage<TReq>, new()
-        where TResp : class, IMessage<TResp>, new()
-    {
+        where TResp : class, IMessage<TResp>, new() =>
         registry.AddDuplexStreaming(service, method, ProtoMarshaller.For<TReq>(), ProtoMarshaller.For<TResp>(),
-            async (requests, responses, context) =>
-            {
-                try
-                {
-                    // A learner serves no stream (etcd's stream interceptor).
-                    if (server.IsLearner) throw EtcdErrors.NotSupportedForLearner.ToException();
-                    await handler(requests, responses, context).ConfigureAwait(false);
-                }
-                catch (Exception e) when (e is not RpcException && !context.CancellationToken.IsCancellationRequested)
-                {
-                    throw ErrorMapping.ToRpcException(e);
-                }
-            });
-    }
+            (requests, responses, context) => RunStreamAsync(server, context, () => handler(requests, responses, context)));
 
     private static void ServerStream<TReq, TResp>(
         GrpcServiceRegistry registry, EtcdServer server, string service, string method,
         Func<TReq, IServerStreamWriter<TResp>, CallContext, Task> handler)
         where TReq : class, IMessage<TReq>, new()
-        where TResp : class, IMessage<TResp>, new()
-    {
+        where TResp : class, IMessage<TResp>, new() =>
         registry.AddServerStreaming(service, method, ProtoMarshaller.For<TReq>(), ProtoMarshaller.For<TResp>(),
-            async (request, responses, context) =>
-            {
-                try
-                {
-                    if (server.IsLearner) throw EtcdErrors.NotSupportedForLearner.ToException();
-                    await handler(request, responses, context).ConfigureAwait(false);
-                }
-                catch (Exception e) when (e is not RpcException && !context.CancellationToken.IsCancellationRequested)
-                {
-                    throw ErrorMapping.ToRpcException(e);
-                }
-            });
+            (request, responses, context) => RunStreamAsync(server, context, () => handler(request, responses, context)));
+
+    /// <summary>A stream as etcd's stream interceptor runs it: a learner serves none; errors become etcd's statuses.</summary>
+    private static async Task RunStreamAsync(EtcdServer server, CallContext context, Func<Task> stream)
+    {
+        try
+        {
+            if (server.IsLearner) throw EtcdErrors.NotSupportedForLearner.ToException();
+            await stream().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not RpcException && !context.CancellationToken.IsCancellationRequested)
+        {
+            throw ErrorMapping.ToRpcException(e);
+        }
     }
 
     private static void Unary<TReq, TResp>(
