@@ -17,6 +17,11 @@ public sealed partial class EtcdServer : IRaftHost, IRaftMessageHandler
     private readonly CancellationTokenSource _stopping = new();
     private TaskCompletionSource _leaderSignal = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>Keepalives and time-to-live questions a follower hands to the leader.</summary>
+    public LeaseForwarding LeaseForwarding => _leaseForwarding ??= new LeaseForwarding(this);
+
+    private LeaseForwarding? _leaseForwarding;
+
     /// <summary>Raft messages to and from the other members.</summary>
     public RaftTransport Transport { get; private set; } = null!;
 

@@ -208,6 +208,7 @@ public sealed partial class EtcdServer : IAsyncDisposable
         await _leaseExpiry.DisposeAsync().ConfigureAwait(false);
         await RaftLoop.DisposeAsync().ConfigureAwait(false);
         await Transport.DisposeAsync().ConfigureAwait(false);
+        _leaseForwarding?.Dispose();
         await _apply.DisposeAsync().ConfigureAwait(false);
         _wait.FailAll(EtcdErrors.Stopped.ToException());
         Watchable.Dispose();

@@ -64,6 +64,7 @@ public sealed partial class EtcdServerHost : IAsyncDisposable
             var registry = EtcdServices.Register(new GrpcServiceRegistry(), server);
             var peerRegistry = new GrpcServiceRegistry();
             server.Transport.Register(peerRegistry);
+            LeaseForwarding.Register(peerRegistry, server);
             // Peer listeners serve raft traffic only; connections are tagged when accepted (see Listen).
             app.UseWhen(IsPeerConnection, peer => peer.UseGrpc(peerRegistry, new GrpcServerOptions { MaxReceiveMessageSize = int.MaxValue }));
             // --listen-metrics-urls answer /metrics and /health only, never client gRPC.

@@ -32,20 +32,12 @@ public sealed class LeaseService(EtcdServer server)
         return response;
     }
 
-    /// <summary>An unknown lease answers TTL -1 rather than an error, as etcd's does.</summary>
-    public ValueTask<LeaseTimeToLiveResponse> LeaseTimeToLive(LeaseTimeToLiveRequest request, CallContext context)
+    /// <summary>An unknown lease answers TTL -1 rather than an error; a follower asks the leader.</summary>
+    public async ValueTask<LeaseTimeToLiveResponse> LeaseTimeToLive(LeaseTimeToLiveRequest request, CallContext context)
     {
-        var response = new LeaseTimeToLiveResponse { Header = server.NewHeader(), ID = request.ID, TTL = -1 };
-        if (server.Lessor.Lookup(request.ID) is { } lease)
-        {
-            response.TTL = lease.RemainingTtl;
-            response.GrantedTTL = lease.GrantedTtl;
-            if (request.Keys)
-            {
-                foreach (var key in lease.Keys) response.Keys.Add(ByteString.CopyFrom(key));
-            }
-        }
-        return ValueTask.FromResult(response);
+        var response = await server.LeaseForwarding.TimeToLiveAsync(request, context.CancellationToken).ConfigureAwait(false);
+        response.Header = server.NewHeader();
+        return response;
     }
 
     public ValueTask<LeaseLeasesResponse> LeaseLeases(LeaseLeasesRequest request, CallContext context)
@@ -64,15 +56,8 @@ public sealed class LeaseService(EtcdServer server)
         while (await requests.MoveNextAsync(context.CancellationToken).ConfigureAwait(false))
         {
             var id = requests.Current.ID;
-            long ttl;
-            try
-            {
-                ttl = server.Lessor.Renew(id);
-            }
-            catch (LeaseNotFoundException)
-            {
-                ttl = 0;
-            }
+            // The primary renews; a follower's renewals go to the leader.
+            var ttl = await server.LeaseForwarding.RenewAsync(id, context.CancellationToken).ConfigureAwait(false);
             await responses.WriteAsync(new LeaseKeepAliveResponse { Header = server.NewHeader(), ID = id, TTL = ttl }, context.CancellationToken)
                 .ConfigureAwait(false);
         }

@@ -78,6 +78,25 @@ public sealed class ThreeMemberClusterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Lease_KeptAliveAndAskedThroughAFollower_TheLeaderAnswers()
+    {
+        var leader = await _cluster.LeaderAsync();
+        var follower = _cluster.Members.First(m => m != leader);
+        var grant = await Ok(Etcdctl.RunAsync(follower.ClientUrl, ["lease", "grant", "30"]));
+        var id = grant.Split(' ')[1];
+        await Ok(Etcdctl.RunAsync(follower.ClientUrl, ["put", "--lease=" + id, "leased", "v"]));
+
+        var keepAlive = await Ok(Etcdctl.RunAsync(follower.ClientUrl, ["lease", "keep-alive", "--once", id]));
+        Assert.Contains($"lease {id} keepalived with TTL(30)", keepAlive, StringComparison.Ordinal);
+        var ttl = await Ok(Etcdctl.RunAsync(follower.ClientUrl, ["lease", "timetolive", "--keys", id]));
+        Assert.Matches($"lease {id} granted with TTL\\(30s\\), remaining\\(\\d+s\\), attached keys\\(\\[leased\\]\\)", ttl);
+
+        await Ok(Etcdctl.RunAsync(leader.ClientUrl, ["lease", "revoke", id]));
+        var gone = await Ok(Etcdctl.RunAsync(follower.ClientUrl, ["lease", "timetolive", id]));
+        Assert.Contains("already expired", gone, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task MoveLeader_TransfersLeadership()
     {
         var leader = await _cluster.LeaderAsync();
