@@ -140,6 +140,16 @@ public sealed partial class EtcdServer : IAsyncDisposable
         return result;
     }
 
+    /// <summary>Proposes a request whose apply answers <typeparamref name="T"/>, and fills that answer's header.</summary>
+    public async ValueTask<T> ProposeAsync<T>(InternalRaftRequest request, Func<T, ResponseHeader> header, CancellationToken ct)
+        where T : class
+    {
+        var result = await ProposeAsync(request, ct).ConfigureAwait(false);
+        var response = (T)result.Response!;
+        FillHeader(header(response));
+        return response;
+    }
+
     /// <summary>Proposes a membership change and waits until it is applied here.</summary>
     public async Task ProposeConfChangeAsync(EtcdNet.Raft.Raftpb.ConfChange cc, CancellationToken ct)
     {

@@ -21,29 +21,19 @@ public sealed class KvService(EtcdServer server)
     public ValueTask<PutResponse> Put(PutRequest request, CallContext context)
     {
         RequestChecks.CheckPut(request);
-        return ProposeAsync(new InternalRaftRequest { Put = request }, (PutResponse r) => r.Header, context);
+        return server.ProposeAsync(new InternalRaftRequest { Put = request }, (PutResponse r) => r.Header, context.CancellationToken);
     }
 
     public ValueTask<DeleteRangeResponse> DeleteRange(DeleteRangeRequest request, CallContext context)
     {
         RequestChecks.CheckDeleteRange(request);
-        return ProposeAsync(new InternalRaftRequest { DeleteRange = request }, (DeleteRangeResponse r) => r.Header, context);
+        return server.ProposeAsync(new InternalRaftRequest { DeleteRange = request }, (DeleteRangeResponse r) => r.Header, context.CancellationToken);
     }
 
     public ValueTask<TxnResponse> Txn(TxnRequest request, CallContext context)
     {
         RequestChecks.CheckTxn(request, server.Options.MaxTxnOps);
-        return ProposeAsync(new InternalRaftRequest { Txn = request }, (TxnResponse r) => r.Header, context);
-    }
-
-    /// <summary>Proposes a write, waits for it to be applied here, and fills the answer's header.</summary>
-    private async ValueTask<T> ProposeAsync<T>(InternalRaftRequest request, Func<T, ResponseHeader> header, CallContext context)
-        where T : class
-    {
-        var result = await server.ProposeAsync(request, context.CancellationToken).ConfigureAwait(false);
-        var response = (T)result.Response!;
-        server.FillHeader(header(response));
-        return response;
+        return server.ProposeAsync(new InternalRaftRequest { Txn = request }, (TxnResponse r) => r.Header, context.CancellationToken);
     }
 
     public async ValueTask<CompactionResponse> Compact(CompactionRequest request, CallContext context)

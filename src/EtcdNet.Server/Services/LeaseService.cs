@@ -2,35 +2,26 @@ using EtcdNet.Api.Etcdserverpb;
 using EtcdNet.Grpc;
 using EtcdNet.Lease;
 using EtcdNet.Server.Errors;
-using Google.Protobuf;
 
 namespace EtcdNet.Server.Services;
 
 /// <summary>
-/// etcdserverpb.Lease: grants and revokes go through the log; keepalives, time-to-live and listing are answered
-/// by this member's lessor (the primary, for a single member).
+/// etcdserverpb.Lease: grants and revokes go through the log; keepalives and time-to-live are answered by the
+/// primary lessor (the leader's; a follower forwards them), listing by this member's lessor.
 /// </summary>
 public sealed class LeaseService(EtcdServer server)
 {
-    public async ValueTask<LeaseGrantResponse> LeaseGrant(LeaseGrantRequest request, CallContext context)
+    public ValueTask<LeaseGrantResponse> LeaseGrant(LeaseGrantRequest request, CallContext context)
     {
         // Checked before the log, as etcd does, so an oversized TTL changes nothing.
         if (request.TTL > Lessor.MaxTtl) throw EtcdErrors.LeaseTTLTooLarge.ToException();
         var grant = request.Clone();
         if (grant.ID == 0) grant.ID = server.NextLeaseId();
-        var result = await server.ProposeAsync(new InternalRaftRequest { LeaseGrant = grant }, context.CancellationToken).ConfigureAwait(false);
-        var response = (LeaseGrantResponse)result.Response!;
-        server.FillHeader(response.Header);
-        return response;
+        return server.ProposeAsync(new InternalRaftRequest { LeaseGrant = grant }, (LeaseGrantResponse r) => r.Header, context.CancellationToken);
     }
 
-    public async ValueTask<LeaseRevokeResponse> LeaseRevoke(LeaseRevokeRequest request, CallContext context)
-    {
-        var result = await server.ProposeAsync(new InternalRaftRequest { LeaseRevoke = request }, context.CancellationToken).ConfigureAwait(false);
-        var response = (LeaseRevokeResponse)result.Response!;
-        server.FillHeader(response.Header);
-        return response;
-    }
+    public ValueTask<LeaseRevokeResponse> LeaseRevoke(LeaseRevokeRequest request, CallContext context) =>
+        server.ProposeAsync(new InternalRaftRequest { LeaseRevoke = request }, (LeaseRevokeResponse r) => r.Header, context.CancellationToken);
 
     /// <summary>An unknown lease answers TTL -1 rather than an error; a follower asks the leader.</summary>
     public async ValueTask<LeaseTimeToLiveResponse> LeaseTimeToLive(LeaseTimeToLiveRequest request, CallContext context)
