@@ -1,4 +1,4 @@
-using System.Runtime.CompilerServices;
+using System.Reflection;
 using System.Text;
 
 namespace EtcdNet.Raft.Tests.Interaction;
@@ -12,10 +12,9 @@ internal sealed record ScriptCommand(int Line, string Text, string Expected);
 /// </summary>
 internal static class DataDriven
 {
-    public static string TestDataDir() => Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(ThisFile())!)!, "testdata");
-
-    // The caller's file path is filled in at the call site, so it must be asked for from this file.
-    private static string ThisFile([CallerFilePath] string here = "") => here;
+    public static string TestDataDir() =>
+        typeof(DataDriven).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .Single(a => a.Key == "TestDataDir").Value!;
 
     public static bool Rewrite => Environment.GetEnvironmentVariable("UPDATE_TESTDATA") == "1";
 
