@@ -86,6 +86,11 @@ case "$cmd" in
     RAFT_SOAK_SEEDS=${1:-2000} dotnet test tests/EtcdNet.Raft.Tests -c "$CONFIG" --no-build -nologo \
       --filter "Category=Soak" --logger "console;verbosity=normal"
     ;;
+  robustness)
+    need_packages
+    build
+    dotnet "artifacts/bin/EtcdNet.Robustness/${CONFIG,,}/etcdnet-robustness.dll" "$@"
+    ;;
   clean) rm -rf artifacts bin ;;
-  *) echo "usage: ./build.sh [publish|build|test|run|bench|soak N|clean]" >&2; exit 2 ;;
+  *) echo "usage: ./build.sh [publish|build|test|run|bench|soak N|robustness [scenarios] [seed]|clean]" >&2; exit 2 ;;
 esac

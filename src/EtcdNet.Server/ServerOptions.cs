@@ -23,7 +23,29 @@ public sealed record ServerOptions
     /// <summary>How often idle watchers that asked for it get a progress notification (etcd's 10 minutes).</summary>
     public TimeSpan WatchProgressNotifyInterval { get; init; } = TimeSpan.FromMinutes(10);
     public int MaxRequestBytes { get; init; } = 1572864;
+    /// <summary>Backend size that raises the NOSPACE alarm; 0 means etcd's default of 2 GiB, negative disables it.</summary>
     public long QuotaBackendBytes { get; init; }
+
+    /// <summary>etcd's --auto-compaction-mode: "periodic" or "revision".</summary>
+    public string AutoCompactionMode { get; init; } = "periodic";
+
+    /// <summary>etcd's --auto-compaction-retention, unparsed: "0" disables, "1" is an hour or a revision count, "5m" a duration.</summary>
+    public string AutoCompactionRetention { get; init; } = "0";
+
+    /// <summary>Compare this member's hash with its peers' before serving (etcd's --experimental-initial-corrupt-check).</summary>
+    public bool InitialCorruptCheck { get; init; }
+
+    /// <summary>How often the leader compares members' hashes; zero disables (etcd's --experimental-corrupt-check-time).</summary>
+    public TimeSpan CorruptCheckTime { get; init; }
+
+    /// <summary>etcd's --auth-token: "simple", or "jwt,pub-key=...,priv-key=...,sign-method=...[,ttl=...]".</summary>
+    public string AuthToken { get; init; } = "simple";
+
+    /// <summary>How long an unused simple token lives (etcd's --auth-token-ttl).</summary>
+    public TimeSpan AuthTokenTtl { get; init; } = TimeSpan.FromSeconds(300);
+
+    /// <summary>Cost of the password hash (etcd's --bcrypt-cost).</summary>
+    public int BcryptCost { get; init; } = 10;
     /// <summary>Applied entries between raft snapshots (etcd 3.5's default; 3.6 uses 10000).</summary>
     public long SnapshotCount { get; init; } = 100000;
 

@@ -30,6 +30,14 @@ public sealed class EtcdConfig
     public uint MaxRequestBytes { get; set; } = 1572864;
     public TimeSpan WatchProgressNotifyInterval { get; set; } = TimeSpan.FromMinutes(10);
     public bool StrictReconfigCheck { get; set; } = true;
+    public long QuotaBackendBytes { get; set; }
+    public string AutoCompactionMode { get; set; } = "periodic";
+    public string AutoCompactionRetention { get; set; } = "0";
+    public bool InitialCorruptCheck { get; set; }
+    public TimeSpan CorruptCheckTime { get; set; }
+    public string AuthToken { get; set; } = "simple";
+    public uint AuthTokenTtl { get; set; } = 300;
+    public uint BcryptCost { get; set; } = 10;
     public bool EnablePprof { get; set; }
     public string Metrics { get; set; } = "basic";
     public List<string> ListenMetricsUrls { get; set; } = [];
@@ -89,6 +97,14 @@ public sealed class EtcdConfig
             MaxRequestBytes = checked((int)MaxRequestBytes),
             Metrics = Metrics,
             ListenMetricsUrls = ListenMetricsUrls,
+            QuotaBackendBytes = QuotaBackendBytes,
+            AutoCompactionMode = AutoCompactionMode,
+            AutoCompactionRetention = AutoCompactionRetention,
+            InitialCorruptCheck = InitialCorruptCheck,
+            CorruptCheckTime = CorruptCheckTime,
+            AuthToken = AuthToken,
+            AuthTokenTtl = TimeSpan.FromSeconds(AuthTokenTtl),
+            BcryptCost = checked((int)BcryptCost),
         };
     }
 

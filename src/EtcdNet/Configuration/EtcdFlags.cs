@@ -31,6 +31,14 @@ public static class EtcdFlags
         new("strict-reconfig-check", "Reject reconfiguration requests that would cause quorum loss.", (c, v) => c.StrictReconfigCheck = Bool(v), IsBool: true),
         new("metrics", "Set level of detail for exported metrics, specify 'extensive' to include server side grpc histogram metrics.", (c, v) => c.Metrics = v),
         new("listen-metrics-urls", "List of URLs to listen on for the metrics and health endpoints.", (c, v) => c.ListenMetricsUrls = Urls(v)),
+        new("quota-backend-bytes", "Raise alarms when backend size exceeds the given quota (0 defaults to low space quota).", (c, v) => c.QuotaBackendBytes = Long(v)),
+        new("auto-compaction-mode", "Interpret 'auto-compaction-retention' one of: periodic|revision. 'periodic' for duration based retention, defaulting to hours if no time unit is provided (e.g. '5m'). 'revision' for revision number based retention.", (c, v) => c.AutoCompactionMode = v),
+        new("auto-compaction-retention", "Auto compaction retention for mvcc key value store. 0 means disable auto compaction.", (c, v) => c.AutoCompactionRetention = v),
+        new("experimental-initial-corrupt-check", "Enable to check data corruption before serving any client/peer traffic.", (c, v) => c.InitialCorruptCheck = Bool(v), IsBool: true),
+        new("experimental-corrupt-check-time", "Duration of time between cluster corruption check passes.", (c, v) => c.CorruptCheckTime = GoDuration.Parse(v)),
+        new("auth-token", "Specify auth token specific options.", (c, v) => c.AuthToken = v),
+        new("auth-token-ttl", "The lifetime in seconds of the auth token.", (c, v) => c.AuthTokenTtl = UInt(v)),
+        new("bcrypt-cost", "Specify bcrypt algorithm cost factor for auth password hashing.", (c, v) => c.BcryptCost = UInt(v)),
         new("enable-pprof", "Accepted for compatibility; etcdnet has no Go profiler to expose.", (c, v) => c.EnablePprof = Bool(v), IsBool: true),
         new("config-file", "Path to the server configuration file; flags and environment variables are then ignored.", (c, v) => c.ConfigFile = v),
         new("logger", "'zap' for structured logging ('capnslog' is accepted and logs the same way).", (c, v) => c.Logger = v),
@@ -43,6 +51,9 @@ public static class EtcdFlags
 
     private static uint UInt(string v) =>
         uint.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : throw new FormatException("parse error");
+
+    private static long Long(string v) =>
+        long.TryParse(v, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) ? n : throw new FormatException("parse error");
 
     private static ulong ULong(string v) =>
         ulong.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : throw new FormatException("parse error");
