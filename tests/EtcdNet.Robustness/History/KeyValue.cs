@@ -1,0 +1,4 @@
+namespace EtcdNet.Robustness.History;
+
+/// <summary>A key-value pair as a Range returns it (etcd's mvccpb.KeyValue, with text key and value).</summary>
+public sealed record KeyValue(string Key, string Value, long ModRevision, long CreateRevision, long Version, long Lease = 0);
