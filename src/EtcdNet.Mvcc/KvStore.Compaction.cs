@@ -1,4 +1,5 @@
 using EtcdNet.Storage;
+using EtcdNet.Storage.Failpoints;
 using EtcdNet.Storage.Schema;
 
 namespace EtcdNet.Mvcc;
@@ -25,7 +26,9 @@ public sealed partial class KvStore
         Volatile.Write(ref _compactMainRev, revision);
         _backend.BatchTx.Put(Buckets.Meta, MetaKeys.ScheduledCompactRevKey, RevisionKey.Encode(revision, 0));
         // The intent must survive a crash so that a restart finishes the job.
+        Failpoint.Hit("compactBeforeCommitScheduledCompact");
         Commit();
+        Failpoint.Hit("compactAfterCommitScheduledCompact");
         return ScheduleCompaction(revision);
     }
 
@@ -82,13 +85,16 @@ public sealed partial class KvStore
                 }
                 if (keys.Count < batchLimit)
                 {
+                    Failpoint.Hit("compactBeforeSetFinishedCompact");
                     tx.Put(Buckets.Meta, MetaKeys.FinishedCompactRevKey, RevisionKey.Encode(revision, 0));
                     break;
                 }
                 last = RevisionKey.Encode(rev.Main, rev.Sub + 1);
             }
             // Commit each full batch so that one compaction never builds a huge transaction.
+            Failpoint.Hit("compactBeforeCommitBatch");
             _backend.Commit();
+            Failpoint.Hit("compactAfterCommitBatch");
         }
         _backend.Commit();
     }

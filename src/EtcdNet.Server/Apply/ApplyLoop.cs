@@ -116,6 +116,7 @@ public sealed partial class ApplyLoop : IAsyncDisposable
         {
             case EntryType.EntryNormal:
                 if (alreadyApplied || entry.Data.IsEmpty) break;
+                EtcdNet.Storage.Failpoints.Failpoint.Hit("beforeApplyOneEntryNormal");
                 var request = InternalRaftRequest.Parser.ParseFrom(entry.Data);
                 // The index goes into the same backend write as the entry's effects.
                 _server.Kv.SetConsistentIndex(entry.Index);
@@ -123,6 +124,7 @@ public sealed partial class ApplyLoop : IAsyncDisposable
                 break;
             case EntryType.EntryConfChange:
                 var cc = ConfChange.Parser.ParseFrom(entry.Data);
+                EtcdNet.Storage.Failpoints.Failpoint.Hit("beforeApplyOneConfChange");
                 ApplyResult result = alreadyApplied ? new ApplyResult(null) : _applier.ApplyConfChange(cc);
                 if (result.Error is null)
                 {
@@ -151,6 +153,7 @@ public sealed partial class ApplyLoop : IAsyncDisposable
             throw new InvalidOperationException($"failed to find database snapshot file ({db}) for snapshot index {index}");
         }
         LogApplyingSnapshot(_logger, index, metadata.Term);
+        EtcdNet.Storage.Failpoints.Failpoint.Hit("raftBeforeApplySnap");
         _server.Kv.Restore(() =>
         {
             _server.Backend.Restore(db);
@@ -158,6 +161,7 @@ public sealed partial class ApplyLoop : IAsyncDisposable
         });
         _server.Cluster.Reload();
         _server.Watchable.OnRestored();
+        EtcdNet.Storage.Failpoints.Failpoint.Hit("raftAfterApplySnap");
         _snapshotIndex = index;
         Volatile.Write(ref _appliedIndex, Math.Max(index, AppliedIndex));
         LogAppliedSnapshot(_logger, index, _server.Kv.ConsistentIndex, _server.Kv.CurrentRevision);

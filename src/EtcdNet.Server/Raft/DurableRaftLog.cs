@@ -63,8 +63,10 @@ public sealed class DurableRaftLog : IDisposable
     {
         if (rd.Snapshot is { } snapshot && snapshot.Metadata is { Index: > 0 })
         {
+            EtcdNet.Storage.Failpoints.Failpoint.Hit("raftBeforeSaveSnap");
             Snapshotter.Save(snapshot);
             Wal.SaveSnapshot(WalSnapshot.From(snapshot.Metadata));
+            EtcdNet.Storage.Failpoints.Failpoint.Hit("raftAfterSaveSnap");
             Memory.ApplySnapshot(snapshot);
         }
         var state = rd.HardState ?? new HardState();

@@ -199,7 +199,9 @@ public sealed partial class RaftLoop : IAsyncDisposable
         var isLeader = IsLeader;
         if (isLeader && rd.Messages.Count > 0) _host.Send(rd.Messages);
         var saveStarted = System.Diagnostics.Stopwatch.GetTimestamp();
+        EtcdNet.Storage.Failpoints.Failpoint.Hit("raftBeforeSave");
         _log.Save(rd);
+        EtcdNet.Storage.Failpoints.Failpoint.Hit("raftAfterSave");
         // The WAL fsyncs when a Ready carries entries (or a snapshot): time those saves, fsync included.
         if (rd.Entries.Count > 0 || rd.Snapshot is { Metadata.Index: > 0 })
         {

@@ -23,6 +23,7 @@ public sealed partial class Backend
                     Interlocked.Decrement(ref _idleCount);
                     reader.Dispose();
                 }
+                Failpoints.Failpoint.Hit("defragBeforeCopy");
                 _writer.Exec("VACUUM");
                 _writer.Exec("PRAGMA wal_checkpoint(TRUNCATE)");
             }
