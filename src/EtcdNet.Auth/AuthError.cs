@@ -14,6 +14,7 @@ public enum AuthError
     AuthFailed,
     NoPasswordUser,
     PermissionDenied,
+    PermissionNotGiven,
     RoleNotGranted,
     PermissionNotGranted,
     AuthNotEnabled,

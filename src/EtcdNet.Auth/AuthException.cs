@@ -20,6 +20,7 @@ public sealed class AuthException(AuthError error) : Exception(MessageOf(error))
         AuthError.AuthFailed => "auth: authentication failed, invalid user ID or password",
         AuthError.NoPasswordUser => "auth: authentication failed, password was given for no password user",
         AuthError.PermissionDenied => "auth: permission denied",
+        AuthError.PermissionNotGiven => "auth: permission not given",
         AuthError.RoleNotGranted => "auth: role is not granted to the user",
         AuthError.PermissionNotGranted => "auth: permission is not granted to the role",
         AuthError.AuthNotEnabled => "auth: authentication is not enabled",
