@@ -48,7 +48,8 @@ public sealed class Applier(KvStore kv, Lessor lessor, RaftCluster cluster)
     private ApplyResult Grant(LeaseGrantRequest request)
     {
         var lease = lessor.Grant(request.ID, request.TTL);
-        return new ApplyResult(new LeaseGrantResponse { Header = new ResponseHeader(), ID = lease.Id, TTL = lease.Ttl });
+        // The header's revision is the one at apply time, as etcd's newHeader: later writes must not show through.
+        return new ApplyResult(new LeaseGrantResponse { Header = new ResponseHeader { Revision = kv.CurrentRevision }, ID = lease.Id, TTL = lease.Ttl });
     }
 
     /// <summary>Removes the lease and deletes all its keys in one write: the revoke is a single revision.</summary>
@@ -64,7 +65,7 @@ public sealed class Applier(KvStore kv, Lessor lessor, RaftCluster cluster)
             }
             kv.Txn(txn);
         }
-        return new ApplyResult(new LeaseRevokeResponse { Header = new ResponseHeader() });
+        return new ApplyResult(new LeaseRevokeResponse { Header = new ResponseHeader { Revision = kv.CurrentRevision } });
     }
 
     /// <summary>A member published its name and client URLs after starting.</summary>
