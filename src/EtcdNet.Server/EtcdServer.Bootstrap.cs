@@ -1,4 +1,5 @@
 using EtcdNet.Api.Etcdserverpb;
+using EtcdNet.Auth;
 using EtcdNet.Lease;
 using EtcdNet.Mvcc;
 using EtcdNet.Mvcc.Watch;
@@ -71,6 +72,8 @@ public sealed partial class EtcdServer
             log = DurableRaftLog.Create(memberDir, metadata);
         }
 
+        // A bad --auth-token fails start before anything is opened ("auth: invalid auth options").
+        var tokens = TokenProviders.Create(options.AuthToken, options.AuthTokenTtl, time);
         var metrics = new EtcdMetrics(extensive: options.Metrics == "extensive");
         var backend = Backend.Open(Path.Combine(memberDir, "snap", "db"), new BackendOptions
         {
@@ -88,6 +91,7 @@ public sealed partial class EtcdServer
         LogStarted(logger, $"{cluster.LocalId:x}", $"{cluster.ClusterId:x}", kv.CurrentRevision, kv.ConsistentIndex);
 
         var server = new EtcdServer(options, metrics, backend, log, lessor, kv, cluster, time, logger);
+        server.AuthStore = new AuthStore(backend, tokens, BcryptCost(options, logger), time);
         metrics.Bind(server);
         server.StartRaft(bootstrap, peers);
         return server;
@@ -184,12 +188,27 @@ public sealed partial class EtcdServer
         }
     }
 
+    /// <summary>A --bcrypt-cost outside bcrypt's [4, 31] falls back to the default with a warning, as etcd does.</summary>
+    private static int BcryptCost(ServerOptions options, ILogger logger)
+    {
+        if (options.BcryptCost is >= MinBcryptCost and <= MaxBcryptCost) return options.BcryptCost;
+        LogBcryptCostInvalid(logger, DefaultBcryptCost, options.BcryptCost);
+        return DefaultBcryptCost;
+    }
+
+    private const int MinBcryptCost = 4;
+    private const int MaxBcryptCost = 31;
+    private const int DefaultBcryptCost = 10;
+
     /// <summary>etcd's minimum lease TTL: 1.5 election timeouts, rounded up to whole seconds.</summary>
     private static long MinLeaseTtl(ServerOptions options) =>
         (long)Math.Ceiling(1.5 * options.ElectionTimeout.TotalSeconds);
 
     [LoggerMessage(EventId = 5000, Level = LogLevel.Information, Message = "starting etcd member local-member-id={LocalMemberId} cluster-id={ClusterId} current-revision={Revision} consistent-index={ConsistentIndex}")]
     private static partial void LogStarted(ILogger logger, string localMemberId, string clusterId, long revision, ulong consistentIndex);
+
+    [LoggerMessage(EventId = 5007, Level = LogLevel.Warning, Message = "Use default bcrypt-cost {DefaultCost} instead of the invalid value {Cost}")]
+    private static partial void LogBcryptCostInvalid(ILogger logger, int defaultCost, int cost);
 
     [LoggerMessage(EventId = 5004, Level = LogLevel.Information, Message = "published local member to cluster through raft local-member-id={LocalMemberId} name={Name}")]
     private static partial void LogPublished(ILogger logger, string localMemberId, string name);

@@ -113,7 +113,8 @@ public sealed partial class EtcdServer : IAsyncDisposable
     public async Task<ApplyResult> ProposeAsync(InternalRaftRequest request, CancellationToken ct)
     {
         var id = _ids.Next();
-        request.Header = new RequestHeader { ID = id };
+        // The caller may have stamped who asks (WithAuth); the id is always this member's own.
+        request.Header = new RequestHeader { ID = id, Username = request.Header?.Username ?? "", AuthRevision = request.Header?.AuthRevision ?? 0 };
         var data = request.ToByteArray();
         if (data.Length > Options.MaxRequestBytes) throw EtcdErrors.RequestTooLarge.ToException();
 
@@ -224,6 +225,7 @@ public sealed partial class EtcdServer : IAsyncDisposable
         Watchable.Dispose();
         Kv.Commit();
         Kv.Dispose();
+        AuthStore.Dispose();
         RaftLog.Dispose();
         _backend.Dispose();
     }

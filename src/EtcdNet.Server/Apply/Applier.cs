@@ -1,7 +1,9 @@
 using EtcdNet.Api.Etcdserverpb;
+using EtcdNet.Auth;
 using EtcdNet.Lease;
 using EtcdNet.Mvcc;
 using EtcdNet.Raft.Raftpb;
+using EtcdNet.Server.Auth;
 using EtcdNet.Server.Errors;
 using EtcdNet.Server.Membership;
 using Member = EtcdNet.Server.Membership.Member;
@@ -15,10 +17,14 @@ namespace EtcdNet.Server.Apply;
 /// </summary>
 public sealed class Applier(KvStore kv, Lessor lessor, RaftCluster cluster)
 {
+    /// <summary>Checks each entry against the identity in its header and applies auth requests (none: no auth).</summary>
+    public AuthApplier? Auth { get; init; }
+
     public ApplyResult Apply(InternalRaftRequest request)
     {
         try
         {
+            Auth?.Check(request);
             return request switch
             {
                 { Put: { } put } => new ApplyResult(kv.Put(put)),
@@ -29,10 +35,11 @@ public sealed class Applier(KvStore kv, Lessor lessor, RaftCluster cluster)
                 { LeaseRevoke: { } revoke } => Revoke(revoke),
                 { LeaseCheckpoint: { } checkpoint } => Checkpoint(checkpoint),
                 { ClusterMemberAttrSet: { } attributes } => SetAttributes(attributes),
+                _ when Auth?.Apply(request) is { } applied => applied,
                 _ => new ApplyResult(null, new InvalidOperationException("etcdserver: unknown request in raft entry")),
             };
         }
-        catch (Exception e) when (e is MvccException or LeaseException)
+        catch (Exception e) when (e is MvccException or LeaseException or AuthException)
         {
             return new ApplyResult(null, e);
         }

@@ -31,7 +31,7 @@ public sealed partial class ApplyLoop : IAsyncDisposable
     public ApplyLoop(EtcdServer server, Wait wait, ulong snapshotIndex, ILogger logger)
     {
         _server = server;
-        _applier = new Applier(server.Kv, server.Lessor, server.Cluster);
+        _applier = new Applier(server.Kv, server.Lessor, server.Cluster) { Auth = new Auth.AuthApplier(server.AuthStore, server.Lessor, server.Kv) };
         _wait = wait;
         _logger = logger;
         _appliedIndex = server.Kv.ConsistentIndex;
@@ -160,6 +160,7 @@ public sealed partial class ApplyLoop : IAsyncDisposable
             _server.Lessor.Restore();
         });
         _server.Cluster.Reload();
+        _server.AuthStore.Recover();
         _server.Watchable.OnRestored();
         EtcdNet.Storage.Failpoints.Failpoint.Hit("raftAfterApplySnap");
         _snapshotIndex = index;

@@ -15,6 +15,7 @@ public static class ErrorMapping
     {
         RpcException rpc => rpc,
         EtcdException etcd => Rpc(etcd.Error),
+        EtcdNet.Auth.AuthException auth => Auth.AuthErrors.ToRpcException(auth),
         CompactedException => Rpc(EtcdErrors.Compacted),
         FutureRevisionException => Rpc(EtcdErrors.FutureRev),
         MissingKeyException => Rpc(EtcdErrors.KeyNotFound),

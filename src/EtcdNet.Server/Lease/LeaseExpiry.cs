@@ -43,7 +43,7 @@ public sealed partial class LeaseExpiry : IAsyncDisposable
     {
         try
         {
-            await _server.ProposeAsync(new InternalRaftRequest { LeaseRevoke = new LeaseRevokeRequest { ID = id } }, CancellationToken.None)
+            await _server.ProposeAsync(_server.AsRoot(new InternalRaftRequest { LeaseRevoke = new LeaseRevokeRequest { ID = id } }), CancellationToken.None)
                 .ConfigureAwait(false);
         }
         catch (Exception e)

@@ -29,6 +29,7 @@ public sealed class ClusterService(EtcdServer server)
     {
         var urls = request.PeerURLs.ToList();
         if (urls.Count == 0 || !urls.All(IsValidPeerUrl)) throw EtcdErrors.MemberBadURLs.ToException();
+        server.CheckAdmin(context);
         if (!request.IsLearner && server.Options.StrictReconfigCheck && !ReadyToAddVoter())
         {
             throw EtcdErrors.MemberNotEnoughStarted.ToException();
@@ -48,6 +49,7 @@ public sealed class ClusterService(EtcdServer server)
 
     public async ValueTask<MemberRemoveResponse> MemberRemove(MemberRemoveRequest request, CallContext context)
     {
+        server.CheckAdmin(context);
         var target = server.Cluster.Get(request.ID);
         if (target is null) throw EtcdErrors.MemberNotFound.ToException();
         if (!target.IsLearner && server.Options.StrictReconfigCheck && !ReadyToRemoveVoter(request.ID))
@@ -65,6 +67,7 @@ public sealed class ClusterService(EtcdServer server)
     {
         var urls = request.PeerURLs.ToList();
         if (urls.Count == 0 || !urls.All(IsValidPeerUrl)) throw EtcdErrors.MemberBadURLs.ToException();
+        server.CheckAdmin(context);
         var target = server.Cluster.Get(request.ID) ?? throw EtcdErrors.MemberNotFound.ToException();
         await server.ProposeConfChangeAsync(new ConfChange
         {
@@ -80,6 +83,7 @@ public sealed class ClusterService(EtcdServer server)
     /// <summary>Only the leader knows how far a learner's log has come, so only it can promote.</summary>
     public async ValueTask<MemberPromoteResponse> MemberPromote(MemberPromoteRequest request, CallContext context)
     {
+        server.CheckAdmin(context);
         if (!server.RaftLoop.IsLeader) throw EtcdErrors.NotLeader.ToException();
         var target = server.Cluster.Get(request.ID) ?? throw EtcdErrors.MemberNotFound.ToException();
         if (!target.IsLearner) throw EtcdErrors.MemberNotLearner.ToException();

@@ -1,5 +1,6 @@
 using EtcdNet.Api.Etcdserverpb;
 using EtcdNet.Grpc;
+using EtcdNet.Server.Auth;
 using EtcdNet.Server.Errors;
 using Google.Protobuf;
 
@@ -22,13 +23,13 @@ public static class EtcdServices
 
         var maintenance = new MaintenanceService(server);
         Unary<StatusRequest, StatusResponse>(registry, server, "etcdserverpb.Maintenance", "Status", maintenance.Status);
-        Unary<AlarmRequest, AlarmResponse>(registry, server, "etcdserverpb.Maintenance", "Alarm", maintenance.Alarm);
-        Unary<MoveLeaderRequest, MoveLeaderResponse>(registry, server, "etcdserverpb.Maintenance", "MoveLeader", maintenance.MoveLeader);
-        Unary<HashKVRequest, HashKVResponse>(registry, server, "etcdserverpb.Maintenance", "HashKV", maintenance.HashKV);
-        Unary<HashRequest, HashResponse>(registry, server, "etcdserverpb.Maintenance", "Hash", maintenance.Hash);
-        Unary<DefragmentRequest, DefragmentResponse>(registry, server, "etcdserverpb.Maintenance", "Defragment", maintenance.Defragment);
-        ServerStream<SnapshotRequest, SnapshotResponse>(registry, server, "etcdserverpb.Maintenance", "Snapshot", maintenance.Snapshot);
-        Unary<DowngradeRequest, DowngradeResponse>(registry, server, "etcdserverpb.Maintenance", "Downgrade", maintenance.Downgrade);
+        Unary<AlarmRequest, AlarmResponse>(registry, server, "etcdserverpb.Maintenance", "Alarm", RootOnly.Unary<AlarmRequest, AlarmResponse>(server, maintenance.Alarm));
+        Unary<MoveLeaderRequest, MoveLeaderResponse>(registry, server, "etcdserverpb.Maintenance", "MoveLeader", RootOnly.Unary<MoveLeaderRequest, MoveLeaderResponse>(server, maintenance.MoveLeader));
+        Unary<HashKVRequest, HashKVResponse>(registry, server, "etcdserverpb.Maintenance", "HashKV", RootOnly.Unary<HashKVRequest, HashKVResponse>(server, maintenance.HashKV));
+        Unary<HashRequest, HashResponse>(registry, server, "etcdserverpb.Maintenance", "Hash", RootOnly.Unary<HashRequest, HashResponse>(server, maintenance.Hash));
+        Unary<DefragmentRequest, DefragmentResponse>(registry, server, "etcdserverpb.Maintenance", "Defragment", RootOnly.Unary<DefragmentRequest, DefragmentResponse>(server, maintenance.Defragment));
+        ServerStream<SnapshotRequest, SnapshotResponse>(registry, server, "etcdserverpb.Maintenance", "Snapshot", RootOnly.ServerStream<SnapshotRequest, SnapshotResponse>(server, maintenance.Snapshot));
+        Unary<DowngradeRequest, DowngradeResponse>(registry, server, "etcdserverpb.Maintenance", "Downgrade", RootOnly.Unary<DowngradeRequest, DowngradeResponse>(server, maintenance.Downgrade));
 
         var lease = new LeaseService(server);
         Unary<LeaseGrantRequest, LeaseGrantResponse>(registry, server, "etcdserverpb.Lease", "LeaseGrant", lease.LeaseGrant);
@@ -45,6 +46,25 @@ public static class EtcdServices
         Unary<MemberRemoveRequest, MemberRemoveResponse>(registry, server, "etcdserverpb.Cluster", "MemberRemove", cluster.MemberRemove);
         Unary<MemberUpdateRequest, MemberUpdateResponse>(registry, server, "etcdserverpb.Cluster", "MemberUpdate", cluster.MemberUpdate);
         Unary<MemberPromoteRequest, MemberPromoteResponse>(registry, server, "etcdserverpb.Cluster", "MemberPromote", cluster.MemberPromote);
+
+        var auth = new AuthService(server);
+        Unary<AuthEnableRequest, AuthEnableResponse>(registry, server, "etcdserverpb.Auth", "AuthEnable", auth.AuthEnable);
+        Unary<AuthDisableRequest, AuthDisableResponse>(registry, server, "etcdserverpb.Auth", "AuthDisable", auth.AuthDisable);
+        Unary<AuthStatusRequest, AuthStatusResponse>(registry, server, "etcdserverpb.Auth", "AuthStatus", auth.AuthStatus);
+        Unary<AuthenticateRequest, AuthenticateResponse>(registry, server, "etcdserverpb.Auth", "Authenticate", auth.Authenticate);
+        Unary<AuthUserAddRequest, AuthUserAddResponse>(registry, server, "etcdserverpb.Auth", "UserAdd", auth.UserAdd);
+        Unary<AuthUserGetRequest, AuthUserGetResponse>(registry, server, "etcdserverpb.Auth", "UserGet", auth.UserGet);
+        Unary<AuthUserListRequest, AuthUserListResponse>(registry, server, "etcdserverpb.Auth", "UserList", auth.UserList);
+        Unary<AuthUserDeleteRequest, AuthUserDeleteResponse>(registry, server, "etcdserverpb.Auth", "UserDelete", auth.UserDelete);
+        Unary<AuthUserChangePasswordRequest, AuthUserChangePasswordResponse>(registry, server, "etcdserverpb.Auth", "UserChangePassword", auth.UserChangePassword);
+        Unary<AuthUserGrantRoleRequest, AuthUserGrantRoleResponse>(registry, server, "etcdserverpb.Auth", "UserGrantRole", auth.UserGrantRole);
+        Unary<AuthUserRevokeRoleRequest, AuthUserRevokeRoleResponse>(registry, server, "etcdserverpb.Auth", "UserRevokeRole", auth.UserRevokeRole);
+        Unary<AuthRoleAddRequest, AuthRoleAddResponse>(registry, server, "etcdserverpb.Auth", "RoleAdd", auth.RoleAdd);
+        Unary<AuthRoleGetRequest, AuthRoleGetResponse>(registry, server, "etcdserverpb.Auth", "RoleGet", auth.RoleGet);
+        Unary<AuthRoleListRequest, AuthRoleListResponse>(registry, server, "etcdserverpb.Auth", "RoleList", auth.RoleList);
+        Unary<AuthRoleDeleteRequest, AuthRoleDeleteResponse>(registry, server, "etcdserverpb.Auth", "RoleDelete", auth.RoleDelete);
+        Unary<AuthRoleGrantPermissionRequest, AuthRoleGrantPermissionResponse>(registry, server, "etcdserverpb.Auth", "RoleGrantPermission", auth.RoleGrantPermission);
+        Unary<AuthRoleRevokePermissionRequest, AuthRoleRevokePermissionResponse>(registry, server, "etcdserverpb.Auth", "RoleRevokePermission", auth.RoleRevokePermission);
         return registry;
     }
 

@@ -13,7 +13,7 @@ public sealed class KvService(EtcdServer server)
         {
             await server.LinearizableReadAsync(context.CancellationToken).ConfigureAwait(false);
         }
-        var response = server.Kv.Range(request);
+        var response = server.AuthorizedRead(context, request.Key.Span, request.RangeEnd.Span, () => server.Kv.Range(request));
         server.FillHeader(response.Header);
         return response;
     }
@@ -21,24 +21,25 @@ public sealed class KvService(EtcdServer server)
     public ValueTask<PutResponse> Put(PutRequest request, CallContext context)
     {
         RequestChecks.CheckPut(request);
-        return server.ProposeAsync(new InternalRaftRequest { Put = request }, (PutResponse r) => r.Header, context.CancellationToken);
+        return server.ProposeAsync(server.WithAuth(new InternalRaftRequest { Put = request }, context), (PutResponse r) => r.Header, context.CancellationToken);
     }
 
     public ValueTask<DeleteRangeResponse> DeleteRange(DeleteRangeRequest request, CallContext context)
     {
         RequestChecks.CheckDeleteRange(request);
-        return server.ProposeAsync(new InternalRaftRequest { DeleteRange = request }, (DeleteRangeResponse r) => r.Header, context.CancellationToken);
+        return server.ProposeAsync(server.WithAuth(new InternalRaftRequest { DeleteRange = request }, context), (DeleteRangeResponse r) => r.Header, context.CancellationToken);
     }
 
     public ValueTask<TxnResponse> Txn(TxnRequest request, CallContext context)
     {
         RequestChecks.CheckTxn(request, server.Options.MaxTxnOps);
-        return server.ProposeAsync(new InternalRaftRequest { Txn = request }, (TxnResponse r) => r.Header, context.CancellationToken);
+        return server.ProposeAsync(server.WithAuth(new InternalRaftRequest { Txn = request }, context), (TxnResponse r) => r.Header, context.CancellationToken);
     }
 
     public async ValueTask<CompactionResponse> Compact(CompactionRequest request, CallContext context)
     {
-        var result = await server.ProposeAsync(new InternalRaftRequest { Compaction = request }, context.CancellationToken).ConfigureAwait(false);
+        server.CheckAdmin(context);
+        var result = await server.ProposeAsync(server.WithAuth(new InternalRaftRequest { Compaction = request }, context), context.CancellationToken).ConfigureAwait(false);
         if (request.Physical && result.Physical is { } physical)
         {
             // physical=true answers only once the old history is gone from the backend.

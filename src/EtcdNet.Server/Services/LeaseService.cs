@@ -17,16 +17,19 @@ public sealed class LeaseService(EtcdServer server)
         if (request.TTL > Lessor.MaxTtl) throw EtcdErrors.LeaseTTLTooLarge.ToException();
         var grant = request.Clone();
         if (grant.ID == 0) grant.ID = server.NextLeaseId();
-        return server.ProposeAsync(new InternalRaftRequest { LeaseGrant = grant }, (LeaseGrantResponse r) => r.Header, context.CancellationToken);
+        return server.ProposeAsync(server.WithAuth(new InternalRaftRequest { LeaseGrant = grant }, context), (LeaseGrantResponse r) => r.Header, context.CancellationToken);
     }
 
     public ValueTask<LeaseRevokeResponse> LeaseRevoke(LeaseRevokeRequest request, CallContext context) =>
-        server.ProposeAsync(new InternalRaftRequest { LeaseRevoke = request }, (LeaseRevokeResponse r) => r.Header, context.CancellationToken);
+        server.ProposeAsync(server.WithAuth(new InternalRaftRequest { LeaseRevoke = request }, context), (LeaseRevokeResponse r) => r.Header, context.CancellationToken);
 
     /// <summary>An unknown lease answers TTL -1 rather than an error; a follower asks the leader.</summary>
     public async ValueTask<LeaseTimeToLiveResponse> LeaseTimeToLive(LeaseTimeToLiveRequest request, CallContext context)
     {
+        // etcd 3.5 lets only someone who may read every attached key list them.
+        var reader = request.Keys ? server.LeaseKeysReader(context) : null;
         var response = await server.LeaseForwarding.TimeToLiveAsync(request, context.CancellationToken).ConfigureAwait(false);
+        if (reader is not null) server.CheckLeaseKeysReadable(reader, response.Keys);
         response.Header = server.NewHeader();
         return response;
     }

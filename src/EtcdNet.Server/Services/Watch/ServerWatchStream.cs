@@ -41,6 +41,9 @@ public sealed class ServerWatchStream : IDisposable
         _cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
     }
 
+    /// <summary>Decides whether a create is allowed: null, or the reason it is refused (auth).</summary>
+    public Func<WatchCreateRequest, string?>? Authorize { get; init; }
+
     /// <summary>Reads requests until the client half-closes; throws when the call fails or is canceled.</summary>
     public async Task ReceiveLoopAsync(IAsyncStreamReader<WatchRequest> requests)
     {
@@ -51,6 +54,12 @@ public sealed class ServerWatchStream : IDisposable
             switch (request.RequestUnionCase)
             {
                 case WatchRequest.RequestUnionOneofCase.CreateRequest:
+                    if (Authorize?.Invoke(request.CreateRequest) is { } refusal)
+                    {
+                        // The stream's writer takes writes from both loops; this answer belongs to no watcher.
+                        await _responses.WriteAsync(Refused(refusal), _cts.Token).ConfigureAwait(false);
+                        break;
+                    }
                     _stream.Watch(SpecOf(request.CreateRequest));
                     break;
                 case WatchRequest.RequestUnionOneofCase.CancelRequest:
@@ -66,6 +75,16 @@ public sealed class ServerWatchStream : IDisposable
             }
         }
     }
+
+    /// <summary>etcd's answer to a create that was not permitted: created and canceled at once, with the reason.</summary>
+    private WatchResponse Refused(string reason) => new()
+    {
+        Header = new ResponseHeader { ClusterId = _server.ClusterId, MemberId = _server.MemberId, RaftTerm = _server.RaftTerm, Revision = _stream.Revision },
+        WatchId = InvalidWatchId,
+        Created = true,
+        Canceled = true,
+        CancelReason = reason,
+    };
 
     /// <summary>Sends the stream's queue until the stream is closed or the call ends.</summary>
     public async Task SendLoopAsync()

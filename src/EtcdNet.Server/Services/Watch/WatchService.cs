@@ -20,7 +20,10 @@ public sealed class WatchService(EtcdServer server)
         ArgumentNullException.ThrowIfNull(context);
         CancellationToken ct = context.CancellationToken;
         using var stream = new ServerWatchStream(server, server.Watchable.NewWatchStream(), responses,
-            server.Options.MaxRequestBytes + GrpcOverheadBytes, ct);
+            server.Options.MaxRequestBytes + GrpcOverheadBytes, ct)
+        {
+            Authorize = create => Auth.WatchPermission.Refusal(server, context, create),
+        };
         Task sending = stream.SendLoopAsync();
         try
         {
