@@ -53,7 +53,7 @@ public sealed partial class AlarmStore
             if (set.TryGetValue(memberId, out var existing)) return existing.Clone();
             var alarm = new AlarmMember { MemberID = memberId, Alarm = type };
             set[memberId] = alarm;
-            _backend.BatchTx.Put(Buckets.Alarm, alarm.ToByteArray(), []);
+            _backend.BatchTx.Put(Buckets.Alarm, alarm.ToByteArray(), Array.Empty<byte>());
             return alarm.Clone();
         }
     }

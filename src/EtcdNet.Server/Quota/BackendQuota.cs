@@ -38,12 +38,10 @@ public sealed partial class BackendQuota
     public long Bytes { get; }
 
     /// <summary>True when the request writes nothing or still fits: size + cost must stay below the quota.</summary>
-    public bool Available(InternalRaftRequest request)
-    {
-        if (!Enabled) return true;
-        int cost = Cost(request);
-        return cost == 0 || _backendSize() + cost < Bytes;
-    }
+    public bool Available(InternalRaftRequest request) => Available(Cost(request));
+
+    /// <summary>True when a write of this cost fits (a cost of 0 always does).</summary>
+    public bool Available(int cost) => !Enabled || cost == 0 || _backendSize() + cost < Bytes;
 
     /// <summary>Room left under the quota (etcd's Remaining); 1 when the quota is disabled.</summary>
     public long Remaining => Enabled ? Bytes - _backendSize() : 1;

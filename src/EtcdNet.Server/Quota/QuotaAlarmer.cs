@@ -12,10 +12,15 @@ public sealed class QuotaAlarmer(BackendQuota quota, ulong memberId, Func<Intern
 {
     public BackendQuota Quota => quota;
 
-    /// <summary>Returns when the request fits; otherwise raises NOSPACE and throws the NOSPACE error.</summary>
-    public async ValueTask CheckAsync(InternalRaftRequest request, CancellationToken ct)
+    public bool Fits(PutRequest request) => quota.Available(BackendQuota.Cost(request));
+
+    public bool Fits(TxnRequest request) => quota.Available(BackendQuota.Cost(request));
+
+    public bool Fits(LeaseGrantRequest request) => quota.Available(BackendQuota.LeaseOverhead);
+
+    /// <summary>Raises NOSPACE for this member, waits until it is applied (or fails), then fails the call with NOSPACE.</summary>
+    public async ValueTask<T> RefuseAsync<T>(CancellationToken ct)
     {
-        if (quota.Available(request)) return;
         var alarm = new AlarmRequest
         {
             MemberID = memberId,
