@@ -93,6 +93,8 @@ public sealed partial class EtcdServer
         var server = new EtcdServer(options, metrics, backend, log, lessor, kv, cluster, time, logger);
         server.AuthStore = new AuthStore(backend, tokens, BcryptCost(options, logger), time);
         metrics.Bind(server);
+        // A restarted member (its WAL was there) checks its data against its peers' before serving.
+        server.StartOperations(restarted: bootstrap is null && peers.Count == 0);
         server.StartRaft(bootstrap, peers);
         return server;
     }

@@ -216,6 +216,7 @@ public sealed partial class EtcdServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _stopping.Cancel();
+        await StopOperationsAsync().ConfigureAwait(false);
         await _leaseExpiry.DisposeAsync().ConfigureAwait(false);
         await RaftLoop.DisposeAsync().ConfigureAwait(false);
         await Transport.DisposeAsync().ConfigureAwait(false);

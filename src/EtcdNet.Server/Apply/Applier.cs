@@ -4,6 +4,7 @@ using EtcdNet.Lease;
 using EtcdNet.Mvcc;
 using EtcdNet.Raft.Raftpb;
 using EtcdNet.Server.Auth;
+using EtcdNet.Server.Alarm;
 using EtcdNet.Server.Errors;
 using EtcdNet.Server.Membership;
 using Member = EtcdNet.Server.Membership.Member;
@@ -20,7 +21,12 @@ public sealed class Applier(KvStore kv, Lessor lessor, RaftCluster cluster)
     /// <summary>Checks each entry against the identity in its header and applies auth requests (none: no auth).</summary>
     public AuthApplier? Auth { get; init; }
 
-    public ApplyResult Apply(InternalRaftRequest request)
+    /// <summary>The alarm and quota gates every entry passes first (none for an applier built alone in tests).</summary>
+    public AlarmGate? Gate { get; set; }
+
+    public ApplyResult Apply(InternalRaftRequest request) => Gate is null ? ApplyUngated(request) : Gate.Apply(request, ApplyUngated);
+
+    private ApplyResult ApplyUngated(InternalRaftRequest request)
     {
         try
         {
@@ -35,6 +41,7 @@ public sealed class Applier(KvStore kv, Lessor lessor, RaftCluster cluster)
                 { LeaseRevoke: { } revoke } => Revoke(revoke),
                 { LeaseCheckpoint: { } checkpoint } => Checkpoint(checkpoint),
                 { ClusterMemberAttrSet: { } attributes } => SetAttributes(attributes),
+                { Alarm: { } alarm } when Gate is not null => new ApplyResult(Gate.Alarms.Apply(alarm)),
                 _ when Auth?.Apply(request) is { } applied => applied,
                 _ => new ApplyResult(null, new InvalidOperationException("etcdserver: unknown request in raft entry")),
             };

@@ -32,6 +32,7 @@ public sealed partial class ApplyLoop : IAsyncDisposable
     {
         _server = server;
         _applier = new Applier(server.Kv, server.Lessor, server.Cluster) { Auth = new Auth.AuthApplier(server.AuthStore, server.Lessor, server.Kv) };
+        _applier.Gate = server.AlarmGate;
         _wait = wait;
         _logger = logger;
         _appliedIndex = server.Kv.ConsistentIndex;
@@ -160,6 +161,7 @@ public sealed partial class ApplyLoop : IAsyncDisposable
             _server.Lessor.Restore();
         });
         _server.Cluster.Reload();
+        _server.Alarms.Restore();
         _server.AuthStore.Recover();
         _server.Watchable.OnRestored();
         EtcdNet.Storage.Failpoints.Failpoint.Hit("raftAfterApplySnap");

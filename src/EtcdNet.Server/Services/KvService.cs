@@ -21,6 +21,7 @@ public sealed class KvService(EtcdServer server)
     public ValueTask<PutResponse> Put(PutRequest request, CallContext context)
     {
         RequestChecks.CheckPut(request);
+        if (!server.QuotaAlarmer.Fits(request)) return server.QuotaAlarmer.RefuseAsync<PutResponse>(context.CancellationToken);
         return server.ProposeAsync(server.WithAuth(new InternalRaftRequest { Put = request }, context), (PutResponse r) => r.Header, context.CancellationToken);
     }
 
@@ -33,6 +34,7 @@ public sealed class KvService(EtcdServer server)
     public ValueTask<TxnResponse> Txn(TxnRequest request, CallContext context)
     {
         RequestChecks.CheckTxn(request, server.Options.MaxTxnOps);
+        if (!server.QuotaAlarmer.Fits(request)) return server.QuotaAlarmer.RefuseAsync<TxnResponse>(context.CancellationToken);
         return server.ProposeAsync(server.WithAuth(new InternalRaftRequest { Txn = request }, context), (TxnResponse r) => r.Header, context.CancellationToken);
     }
 

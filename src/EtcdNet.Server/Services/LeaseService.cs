@@ -13,6 +13,7 @@ public sealed class LeaseService(EtcdServer server)
 {
     public ValueTask<LeaseGrantResponse> LeaseGrant(LeaseGrantRequest request, CallContext context)
     {
+        if (!server.QuotaAlarmer.Fits(request)) return server.QuotaAlarmer.RefuseAsync<LeaseGrantResponse>(context.CancellationToken);
         // Checked before the log, as etcd does, so an oversized TTL changes nothing.
         if (request.TTL > Lessor.MaxTtl) throw EtcdErrors.LeaseTTLTooLarge.ToException();
         var grant = request.Clone();
