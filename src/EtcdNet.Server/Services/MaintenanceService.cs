@@ -23,6 +23,9 @@ public sealed class MaintenanceService(EtcdServer server)
             RaftAppliedIndex = server.AppliedIndex,
             IsLearner = server.IsLearner,
         };
+        // As etcd: no leader and every raised alarm show up in the status errors.
+        if (response.Leader == 0) response.Errors.Add("etcdserver: no leader");
+        foreach (var alarm in server.Alarms.Get(AlarmType.None)) response.Errors.Add(AlarmText(alarm));
         return ValueTask.FromResult(response);
     }
 
@@ -52,9 +55,24 @@ public sealed class MaintenanceService(EtcdServer server)
         return new MoveLeaderResponse { Header = server.NewHeader() };
     }
 
-    /// <summary>No alarm can be raised yet (quotas arrive with the operations issue), so GET lists none.</summary>
-    public ValueTask<AlarmResponse> Alarm(AlarmRequest request, CallContext context) =>
-        ValueTask.FromResult(new AlarmResponse { Header = server.NewHeader() });
+    /// <summary>
+    /// etcd's Alarm: every action, GET included, goes through the log, so it answers what the cluster agreed on.
+    /// Like etcd 3.4 the answer carries no header.
+    /// </summary>
+    public async ValueTask<AlarmResponse> Alarm(AlarmRequest request, CallContext context)
+    {
+        var result = await server.ProposeAsync(new InternalRaftRequest { Alarm = request }, context.CancellationToken).ConfigureAwait(false);
+        return (AlarmResponse)result.Response!;
+    }
+
+    /// <summary>An alarm as gogo-protobuf's text form prints it ("memberID:1 alarm:NOSPACE "), which etcd puts in Status.errors.</summary>
+    public static string AlarmText(AlarmMember alarm)
+    {
+        var text = new System.Text.StringBuilder();
+        if (alarm.MemberID != 0) text.Append(System.Globalization.CultureInfo.InvariantCulture, $"memberID:{alarm.MemberID} ");
+        if (alarm.Alarm != AlarmType.None) text.Append(System.Globalization.CultureInfo.InvariantCulture, $"alarm:{EtcdNet.Server.Alarm.AlarmStore.AlarmName(alarm.Alarm)} ");
+        return text.ToString();
+    }
 
     /// <summary>etcd's HashKV: the key bucket's checksum up to a revision, equal on members with the same history.</summary>
     public async ValueTask<HashKVResponse> HashKV(HashKVRequest request, CallContext context)
