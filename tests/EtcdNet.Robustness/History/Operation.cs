@@ -24,6 +24,7 @@ public sealed record Operation(int Id, int ClientId, long CallNanos, long Return
     public override string ToString()
     {
         var ret = ReturnNanos == Infinity ? "inf" : ReturnNanos.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return $"#{Id} client {ClientId} [{CallNanos}, {ret}] {Request} -> {(object?)Response ?? Error ?? "unknown"}";
+        var outcome = Response is not null ? OperationText.Describe(Response) : $"unknown ({Error ?? "no answer"})";
+        return $"#{Id} client {ClientId} [{CallNanos}, {ret}] {OperationText.Describe(Request)} -> {outcome}";
     }
 }

@@ -116,9 +116,12 @@ public static class EtcdModel
             }
             if (i >= kvs.Count || !kvs[i].Equals(kv))
             {
-                trace?.Fail(i >= kvs.Count
+                var order = i >= kvs.Count ? 1 : string.CompareOrdinal(kvs[i].Key, kv.Key);
+                trace?.Fail(order > 0
                     ? $"Range [{key}, {rangeEnd}) is missing {kv}"
-                    : $"Range [{key}, {rangeEnd}) returned {kvs[i]} where the state holds {kv}");
+                    : order < 0
+                        ? $"Range [{key}, {rangeEnd}) returned {kvs[i]} which the state does not hold"
+                        : $"Range [{key}, {rangeEnd}) returned {kvs[i]} where the state holds {kv}");
                 return false;
             }
             i++;
@@ -159,7 +162,7 @@ public static class EtcdModel
         if (MissingLease(state, ops) is { } lease)
         {
             // The server refuses the whole request, so an unknown outcome changed nothing.
-            return response is null ? state : trace?.Fail($"{request} succeeded with lease {lease:x} which does not exist at {state}");
+            return response is null ? state : trace?.Fail($"{OperationText.Describe(request)} succeeded with lease {lease:x} which does not exist at {state}");
         }
         IReadOnlyList<TxnOpResult>? results = null;
         long deleted = -1;
@@ -366,6 +369,6 @@ public static class EtcdModel
             // An error the model cannot predict (auth, too many requests, ...) was refused and changed nothing.
             _ => true,
         };
-        return expected ? state : trace?.Fail($"{request} failed with \"{error.Message}\" which cannot happen at {state}");
+        return expected ? state : trace?.Fail($"{OperationText.Describe(request)} failed with \"{error.Message}\" which cannot happen at {state}");
     }
 }
