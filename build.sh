@@ -87,8 +87,12 @@ case "$cmd" in
       --filter "Category=Soak" --logger "console;verbosity=normal"
     ;;
   robustness)
+    # A 3-member cluster under traffic and faults, checked for linearizability; the failpoint-* scenarios run a
+    # second etcdnet built with -p:Failpoints=true into artifacts-failpoints/. Ends with one summary line.
     need_packages
     build
+    dotnet build src/EtcdNet/EtcdNet.csproj -c "$CONFIG" -nologo -clp:NoSummary -v:minimal \
+      -p:Failpoints=true -p:ArtifactsPath="$ROOT/artifacts-failpoints"
     dotnet "artifacts/bin/EtcdNet.Robustness/${CONFIG,,}/etcdnet-robustness.dll" "$@"
     ;;
   clean) rm -rf artifacts bin ;;
