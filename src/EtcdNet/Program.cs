@@ -12,6 +12,7 @@ internal static class Program
 {
     private static async Task<int> Main(string[] args)
     {
+        if (args.Length > 0 && args[0] == "snapshot") return Snapshot.SnapshotCommand.Run(args[1..], Console.Out, Console.Error);
         EtcdConfig config;
         ServerOptions options;
         var loader = new ConfigLoader();
