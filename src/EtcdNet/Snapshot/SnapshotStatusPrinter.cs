@@ -5,7 +5,7 @@ using EtcdNet.Server.Backup;
 namespace EtcdNet.Snapshot;
 
 /// <summary>`snapshot status` output in etcdctl's four formats (simple, table, json, fields).</summary>
-internal static class SnapshotStatusPrinter
+public static class SnapshotStatusPrinter
 {
     private static readonly string[] Header = ["HASH", "REVISION", "TOTAL KEYS", "TOTAL SIZE"];
 
