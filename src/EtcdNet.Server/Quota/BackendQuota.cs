@@ -96,7 +96,7 @@ public sealed partial class BackendQuota
         double value = Math.Floor(bytes / Math.Pow(1000, e) * 10 + 0.5) / 10;
         return value < 10
             ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{value:0.0} {units[e]}")
-            : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{value:0} {units[e]}");
+            : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Math.Round(value, MidpointRounding.ToEven):0} {units[e]}");
     }
 
     [LoggerMessage(EventId = 8101, Level = LogLevel.Information, Message = "disabled backend quota quota-name=kv quota-size-bytes={QuotaSizeBytes}")]
