@@ -13,6 +13,7 @@ internal static class Program
         root.Subcommands.Add(PutCommand.Create());
         root.Subcommands.Add(RangeCommand.Create());
         root.Subcommands.Add(WatchLatencyCommand.Create());
+        root.Subcommands.Add(WatchLoad.WatchLoadCommand.Create());
         root.Subcommands.Add(LeaseKeepAliveCommand.Create());
         root.Subcommands.Add(LeaseGrantRevokeCommand.Create());
         root.Subcommands.Add(CompareCommand.Create());
