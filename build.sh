@@ -35,6 +35,7 @@ build() {
 
 publish() {
   dotnet publish src/EtcdNet/EtcdNet.csproj -c "$CONFIG" -nologo -v:minimal -o "$ROOT/bin"
+  dotnet publish src/EtcdNet.Proxy/EtcdNet.Proxy.csproj -c "$CONFIG" -nologo -v:minimal -o "$ROOT/bin"
 }
 
 # Runs each test project and ends with one summary line: "N passed, N failed".
