@@ -57,5 +57,9 @@ foreach (var failed in ran.Where(r => !r.Clean))
 {
     Console.WriteLine($"FAILED {failed.Scenario} seed {failed.Seed}: {failed.ResultsDirectory}");
 }
+foreach (var open in ran.Where(r => r.Undecided))
+{
+    Console.WriteLine($"UNDECIDED {open.Scenario} seed {open.Seed} (checker time limit): {open.ResultsDirectory}");
+}
 Console.WriteLine($"robustness: {ran.Count} runs, {ran.Sum(r => r.FaultsInjected)} faults injected, {ran.Sum(r => r.OperationsChecked)} operations checked, {ran.Sum(r => r.Violations.Count)} violations");
 return ran.All(r => r.Clean) ? 0 : 1;

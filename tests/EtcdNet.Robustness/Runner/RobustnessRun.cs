@@ -41,6 +41,8 @@ public static class RobustnessRun
 
         var dll = fault.NeedsFailpoints ? settings.FailpointsDll! : settings.EtcdNetDll;
         var faults = 0;
+        var checkedOps = 0;
+        var undecided = false;
         RecordedHistory? history = null;
         RobustnessCluster? cluster = null;
         try
@@ -96,7 +98,10 @@ public static class RobustnessRun
 
             history = recorder.Build(seed, fault.Name, finalStates);
             Log($"checking {history.Operations.Count} operations, {history.Watches.Count} watches");
-            violations.AddRange(RunChecks.Check(history, settings.CheckTimeout, Log));
+            var verdict = RunChecks.Check(history, settings.CheckTimeout, Log);
+            violations.AddRange(verdict.Violations);
+            checkedOps = verdict.OperationsChecked;
+            undecided = verdict.Undecided;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -105,17 +110,17 @@ public static class RobustnessRun
         }
 
         string? saved = null;
-        if (violations.Count > 0)
+        if (violations.Count > 0 || undecided)
         {
             history ??= recorder.Build(seed, fault.Name);
             saved = Save(settings.ResultsRoot, fault.Name, seed, history, cluster, violations, events);
-            log($"{fault.Name}: {violations.Count} violation(s); saved under {saved}");
+            log($"{fault.Name}: results saved under {saved}");
             foreach (var v in violations) log("  VIOLATION " + v);
         }
         if (cluster is not null) await cluster.DisposeAsync().ConfigureAwait(false);
-        var checkedOps = history is null ? 0 : RunChecks.Checked(history);
-        log($"{fault.Name}: {faults} fault(s) injected, {checkedOps} operations checked, {(violations.Count == 0 ? "clean" : $"{violations.Count} violation(s)")}");
-        return new RunResult(fault.Name, seed, faults, checkedOps, violations, ResultsDirectory: saved);
+        var verdictText = violations.Count > 0 ? $"{violations.Count} violation(s)" : undecided ? "UNDECIDED (linearizability search hit its time limit)" : "clean";
+        log($"{fault.Name}: {faults} fault(s) injected, {checkedOps} operations checked, {verdictText}");
+        return new RunResult(fault.Name, seed, faults, checkedOps, violations, ResultsDirectory: saved) { Undecided = undecided };
     }
 
     /// <summary>Waits until every member's watch has delivered the final revision (bounded: a missing event is the

@@ -10,5 +10,9 @@ public sealed record RunResult(
     bool Skipped = false,
     string? ResultsDirectory = null)
 {
+    /// <summary>No violation found (an undecided run is clean but checked nothing).</summary>
     public bool Clean => Violations.Count == 0;
+
+    /// <summary>The linearizability search hit its time limit: the run proves nothing either way.</summary>
+    public bool Undecided { get; init; }
 }
