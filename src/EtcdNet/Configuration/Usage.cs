@@ -11,6 +11,8 @@ public static class Usage
     {
         var sb = new StringBuilder();
         sb.Append("Usage:\n\n  etcdnet [flags]\n    Start an etcd-compatible member.\n\n  etcdnet --version\n    Show the version.\n\n");
+        sb.Append("  etcdnet snapshot restore <file> [restore flags]\n    Restore a backup taken with 'etcdctl snapshot save' into a new data dir.\n\n");
+        sb.Append("  etcdnet snapshot status <file> [-w simple|table|json|fields]\n    Show a backup's hash, revision, keys and size.\n\n");
         sb.Append("  etcdnet -h | --help\n    Show this help.\n\nFlags (also as ETCD_* environment variables or --config-file keys):\n");
         foreach (var flag in EtcdFlags.All)
         {
