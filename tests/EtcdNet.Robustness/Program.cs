@@ -45,7 +45,7 @@ var settings = new RunSettings
     ResultsRoot = Path.Combine(RepoPaths.Root, "artifacts", "robustness"),
 };
 
-Console.WriteLine($"robustness: seed {seed}, {faults.Count} scenario(s), {duration.TotalSeconds:0.#}s of traffic each (rerun: ./build.sh robustness {string.Join(',', faults.Select(f => f.Name))} {seed})");
+Console.WriteLine($"robustness: seed {seed}, {faults.Count} scenario(s), {duration.TotalSeconds:0.#}s of traffic each (rerun: ./build.sh robustness {(faults == Scenarios.All ? "all" : string.Join(',', faults.Select(f => f.Name)))} {seed})");
 var results = new List<RunResult>();
 foreach (var fault in faults)
 {
