@@ -30,21 +30,20 @@ internal sealed class HistoryGenerator(int seed, int clients = 8, int keys = 4)
             var client = free[_random.Next(free.Count)];
             var request = NextRequest();
             var response = Etcd.Answer(request);
-            if (response is LeaseGrantResponse granted)
-            {
-                _leases.Add(granted.Id);
-            }
             var call = t - _random.Next(0, 60);
             var ret = t + _random.Next(0, 60);
             busyUntil[client] = ret;
             if (request.IsWrite && _random.NextDouble() < unknownRate)
             {
                 ops.Add(new Operation(ops.Count, client, call, Operation.Infinity, request, null, "context deadline exceeded"));
+                continue;
             }
-            else
+            // Only a client that saw the grant's answer knows the lease id to use.
+            if (response is LeaseGrantResponse granted)
             {
-                ops.Add(new Operation(ops.Count, client, call, ret, request, response));
+                _leases.Add(granted.Id);
             }
+            ops.Add(new Operation(ops.Count, client, call, ret, request, response));
         }
         return ops;
     }

@@ -36,12 +36,20 @@ public static class LinearizabilityChecker
         {
             CheckOutcome.Ok => new LinearizabilityResult(CheckOutcome.Ok, search.Linearized().Select(i => ops[i]).ToList(), [], "", null, ops.Length, search.Steps, watch.Elapsed),
             CheckOutcome.Unknown => new LinearizabilityResult(CheckOutcome.Unknown, [], [], $"gave up after {watch.Elapsed.TotalSeconds:F1}s and {search.Steps} steps (time limit {(timeout ?? DefaultTimeout).TotalSeconds}s)", null, ops.Length, search.Steps, watch.Elapsed),
-            _ => Explain(ops, search, initial ?? EtcdState.Empty(), watch.Elapsed),
+            _ => Explain(ops, search, initial ?? EtcdState.Empty(), timeout ?? DefaultTimeout, cancel, watch),
         };
     }
 
-    private static LinearizabilityResult Explain(Operation[] ops, Search search, EtcdState initial, TimeSpan elapsed)
+    private static LinearizabilityResult Explain(Operation[] ops, Search search, EtcdState initial, TimeSpan timeout, CancellationToken cancel, Stopwatch watch)
     {
+        // The revision pruning cuts a wrong path short, often before the operation that makes it wrong; a search without
+        // it (given a few seconds) goes as deep as the model allows, which makes a much clearer explanation.
+        var unpruned = new Search(ops, initial, TimeSpan.FromTicks(Math.Min(timeout.Ticks, TimeSpan.FromSeconds(5).Ticks)), cancel, prune: false);
+        if (unpruned.Run() == CheckOutcome.Violation && unpruned.DeepestPrefix.Length >= search.DeepestPrefix.Length)
+        {
+            search = unpruned;
+        }
+        var elapsed = watch.Elapsed;
         var prefix = search.DeepestPrefix.Select(i => ops[i]).ToList();
         var state = initial;
         foreach (var op in prefix)
@@ -99,10 +107,16 @@ public static class LinearizabilityChecker
         private readonly ulong[] _bits;
         private readonly HashSet<Memo> _seen = new(MemoComparer.Instance);
         private readonly List<(int Entry, EtcdState State)> _calls = [];
+        // The highest store revision at which each known operation can still be linearized (its answer's revision,
+        // one less for a write that moved the revision), and those of the operations not yet linearized, lowest first.
+        private readonly long[] _ceilings;
+        private readonly SortedSet<(long Ceiling, int Op)> _pending = [];
+        private readonly bool _prune;
         private ulong _bitsHash;
 
-        public Search(Operation[] ops, EtcdState initial, TimeSpan timeout, CancellationToken cancel)
+        public Search(Operation[] ops, EtcdState initial, TimeSpan timeout, CancellationToken cancel, bool prune = true)
         {
+            _prune = prune;
             _ops = ops;
             _initial = initial;
             _timeout = timeout;
@@ -156,7 +170,24 @@ public static class LinearizabilityChecker
                 }
             }
             KnownRemaining = ops.Count(op => !op.IsUnknown);
+            _ceilings = ops.Select(Ceiling).ToArray();
+            for (var i = 0; i < n; i++)
+            {
+                if (_ceilings[i] != long.MaxValue)
+                {
+                    _pending.Add((_ceilings[i], i));
+                }
+            }
         }
+
+        private static long Ceiling(Operation op) => (op.Request, op.Response) switch
+        {
+            (_, null or ErrorResponse) => long.MaxValue,
+            (PutRequest, PutResponse r) => r.Revision - 1,
+            (DeleteRequest, DeleteResponse { Deleted: > 0 } r) => r.Revision - 1,
+            (TxnRequest t, TxnResponse r) when (r.Succeeded ? t.Success : t.Failure).Any(o => o is TxnPut) => r.Revision - 1,
+            (_, var r) => r.Revision,
+        };
 
         public long Steps { get; private set; }
 
@@ -173,7 +204,7 @@ public static class LinearizabilityChecker
             var entry = _next[Head];
             while (KnownRemaining > 0)
             {
-                if ((++Steps & 0x3FF) == 0 && (Stopwatch.GetTimestamp() > deadline || _cancel.IsCancellationRequested))
+                if ((Steps++ & 0x3FF) == 0 && (Stopwatch.GetTimestamp() > deadline || _cancel.IsCancellationRequested))
                 {
                     return CheckOutcome.Unknown;
                 }
@@ -181,10 +212,21 @@ public static class LinearizabilityChecker
                 {
                     var op = _entryOp[entry];
                     var next = EtcdModel.Step(state, _ops[op].Request, _ops[op].Response);
-                    if (next is not null && Remember(op, next))
+                    // An unknown write that changes nothing here is never needed here: leaving it pending keeps every option.
+                    var useful = next is not null && !(_ops[op].IsUnknown && next.Equals(state));
+                    if (useful && _ceilings[op] != long.MaxValue)
+                    {
+                        _pending.Remove((_ceilings[op], op));
+                    }
+                    // Revisions only grow: once past the revision some pending known operation answered with, it can never fit.
+                    if (_prune && useful && _pending.Count > 0 && next!.Revision > _pending.Min.Ceiling)
+                    {
+                        useful = false;
+                    }
+                    if (useful && Remember(op, next!))
                     {
                         _calls.Add((entry, state));
-                        state = next;
+                        state = next!;
                         Lift(entry);
                         if (!_ops[op].IsUnknown)
                         {
@@ -196,6 +238,10 @@ public static class LinearizabilityChecker
                         }
                         entry = _next[Head];
                         continue;
+                    }
+                    if (next is not null && _ceilings[op] != long.MaxValue)
+                    {
+                        _pending.Add((_ceilings[op], op));
                     }
                     entry = _next[entry];
                     continue;
@@ -213,6 +259,10 @@ public static class LinearizabilityChecker
                 if (!_ops[undone].IsUnknown)
                 {
                     KnownRemaining++;
+                }
+                if (_ceilings[undone] != long.MaxValue)
+                {
+                    _pending.Add((_ceilings[undone], undone));
                 }
                 state = before;
                 entry = _next[top];
