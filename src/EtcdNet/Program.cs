@@ -58,7 +58,8 @@ internal static class Program
         {
             host = await EtcdServerHost.StartAsync(options, loggers).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
+        // ArgumentException: a setting only the server can judge, such as a bad --auth-token.
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
         {
             Log.StartFailed(logger, e);
             return 1;
