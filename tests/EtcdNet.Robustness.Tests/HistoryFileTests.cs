@@ -28,6 +28,7 @@ public sealed class HistoryFileTests
         Assert.Equal(history.Operations.Count, back.Operations.Count);
         Assert.IsType<TxnRequest>(back.Operations.First(op => op.Request is TxnRequest).Request);
         Assert.Contains("\"type\": \"txn\"", json, StringComparison.Ordinal);
+        Assert.DoesNotContain("isWrite", json, StringComparison.Ordinal);
     }
 
     [Fact]

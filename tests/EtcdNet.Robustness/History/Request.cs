@@ -25,6 +25,7 @@ public abstract record Request
 public sealed record RangeRequest(string Key, string? RangeEnd = null, long Revision = 0, long Limit = 0, bool Serializable = false) : Request
 {
     /// <inheritdoc />
+    [JsonIgnore]
     public override bool IsWrite => false;
 
     /// <summary>A Range over every key that starts with <paramref name="prefix"/>.</summary>
@@ -36,6 +37,7 @@ public sealed record RangeRequest(string Key, string? RangeEnd = null, long Revi
 public sealed record PutRequest(string Key, string Value, long Lease = 0) : Request
 {
     /// <inheritdoc />
+    [JsonIgnore]
     public override bool IsWrite => true;
 }
 
@@ -43,6 +45,7 @@ public sealed record PutRequest(string Key, string Value, long Lease = 0) : Requ
 public sealed record DeleteRequest(string Key, string? RangeEnd = null) : Request
 {
     /// <inheritdoc />
+    [JsonIgnore]
     public override bool IsWrite => true;
 }
 
@@ -50,6 +53,7 @@ public sealed record DeleteRequest(string Key, string? RangeEnd = null) : Reques
 public sealed record TxnRequest(IReadOnlyList<Compare> Compares, IReadOnlyList<TxnOp> Success, IReadOnlyList<TxnOp> Failure) : Request
 {
     /// <inheritdoc />
+    [JsonIgnore]
     public override bool IsWrite => Success.Any(op => op.IsWrite) || Failure.Any(op => op.IsWrite);
 }
 
@@ -57,6 +61,7 @@ public sealed record TxnRequest(IReadOnlyList<Compare> Compares, IReadOnlyList<T
 public sealed record LeaseGrantRequest(long Ttl, long Id = 0) : Request
 {
     /// <inheritdoc />
+    [JsonIgnore]
     public override bool IsWrite => true;
 }
 
@@ -64,6 +69,7 @@ public sealed record LeaseGrantRequest(long Ttl, long Id = 0) : Request
 public sealed record LeaseRevokeRequest(long Id) : Request
 {
     /// <inheritdoc />
+    [JsonIgnore]
     public override bool IsWrite => true;
 }
 
@@ -71,5 +77,6 @@ public sealed record LeaseRevokeRequest(long Id) : Request
 public sealed record CompactRequest(long Revision, bool Physical = false) : Request
 {
     /// <inheritdoc />
+    [JsonIgnore]
     public override bool IsWrite => true;
 }

@@ -18,6 +18,7 @@ public abstract record TxnOp
 public sealed record TxnRange(string Key, string? RangeEnd = null, long Limit = 0) : TxnOp
 {
     /// <inheritdoc />
+    [JsonIgnore]
     public override bool IsWrite => false;
 }
 
@@ -25,6 +26,7 @@ public sealed record TxnRange(string Key, string? RangeEnd = null, long Limit = 
 public sealed record TxnPut(string Key, string Value, long Lease = 0) : TxnOp
 {
     /// <inheritdoc />
+    [JsonIgnore]
     public override bool IsWrite => true;
 }
 
@@ -32,5 +34,6 @@ public sealed record TxnPut(string Key, string Value, long Lease = 0) : TxnOp
 public sealed record TxnDelete(string Key, string? RangeEnd = null) : TxnOp
 {
     /// <inheritdoc />
+    [JsonIgnore]
     public override bool IsWrite => true;
 }
