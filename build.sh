@@ -96,6 +96,6 @@ case "$cmd" in
       -p:Failpoints=true -p:ArtifactsPath="$ROOT/artifacts-failpoints"
     dotnet "artifacts/bin/EtcdNet.Robustness/${CONFIG,,}/etcdnet-robustness.dll" "$@"
     ;;
-  clean) rm -rf artifacts bin ;;
+  clean) rm -rf artifacts artifacts-failpoints bin ;;
   *) echo "usage: ./build.sh [publish|build|test|run|bench|soak N|robustness [scenarios] [seed]|clean]" >&2; exit 2 ;;
 esac
