@@ -113,4 +113,25 @@ public sealed class OtherCheckTests
         Assert.Equal(50, patched[0].ReturnNanos);
         Assert.Equal(CheckOutcome.Ok, LinearizabilityChecker.Check(patched).Outcome);
     }
+
+    [Fact]
+    public void HistoryChecker_TwoUnknownDeletesOneReal_DoesNotBlameTheWatch()
+    {
+        // Either delete could explain revision 4; the watch saw the second one. The search may pick the first.
+        var ops = new Ops().Put(0, 0, 10, "a", "1", 2).Put(0, 20, 30, "b", "1", 3)
+            .Add(1, 40, 0, new DeleteRequest("a"), null).Add(2, 41, 0, new DeleteRequest("b"), null)
+            .Get(3, 100, 110, "c", 4);
+        var watch = new WatchRecord(0, "m1", 4, 0, WatchRequest.Prefix("", 2),
+        [
+            new WatchResponse(5, 1, []),
+            new WatchResponse(11, 2, [new WatchEvent(WatchEventType.Put, "a", "1", 2, 2, 1)]),
+            new WatchResponse(31, 3, [new WatchEvent(WatchEventType.Put, "b", "1", 3, 3, 1)]),
+            new WatchResponse(90, 4, [new WatchEvent(WatchEventType.Delete, "b", "", 4, 0, 0)]),
+            new WatchResponse(120, 4, []),
+        ]);
+
+        var report = HistoryChecker.Check(new RecordedHistory(1, "x", ops.List, [watch]));
+
+        Assert.True(report.Outcome == CheckOutcome.Ok, report.ToString());
+    }
 }

@@ -10,6 +10,7 @@ public sealed class Replay
 {
     private readonly Dictionary<long, EtcdState> _states = [];
     private readonly Dictionary<long, List<WatchEvent>> _events = [];
+    private readonly SortedSet<long> _uncertain = [];
 
     private Replay(EtcdState initial)
     {
@@ -40,6 +41,10 @@ public sealed class Replay
             if (trace.Events is { Count: > 0 } events)
             {
                 replay._events[next.Revision] = events;
+                if (op.IsUnknown)
+                {
+                    replay._uncertain.Add(next.Revision);
+                }
             }
             replay._states[next.Revision] = next;
             replay.Final = next;
@@ -57,6 +62,16 @@ public sealed class Replay
         // Revisions before the first one replayed share the initial keyspace only if nothing happened in between.
         return null;
     }
+
+    /// <summary>
+    /// True when the write at <paramref name="revision"/> had an unknown outcome: the search placed it there because some
+    /// write had to be, but another unknown write may have been the real one, so checks against it prove nothing.
+    /// </summary>
+    public bool IsUncertain(long revision) => _uncertain.Contains(revision);
+
+    /// <summary>True when a write of unknown outcome at or below <paramref name="revision"/> touched a key in [key, rangeEnd).</summary>
+    public bool HasUncertainWrite(long revision, string key, string? rangeEnd) =>
+        _uncertain.GetViewBetween(long.MinValue, revision).Any(r => EventsAt(r).Any(e => KeyRange.Contains(key, rangeEnd, e.Key)));
 
     /// <summary>The events of the write that produced <paramref name="revision"/> (empty when there was none).</summary>
     public IReadOnlyList<WatchEvent> EventsAt(long revision) =>
