@@ -37,6 +37,27 @@ public sealed class OtherCheckTests
     }
 
     [Fact]
+    public void LostWriteCheck_KeyLaterPutWithARevokedLease_IsOk()
+    {
+        // Found by the runner: a=1 is gone because a later put attached a to lease 7, which was then revoked.
+        var ops = new Ops().Put(0, 0, 10, "a", "1", 2)
+            .Add(1, 20, 30, new PutRequest("a", "2", Lease: 7), new PutResponse(3))
+            .Add(1, 40, 50, new LeaseRevokeRequest(7), new LeaseRevokeResponse(4));
+        MemberState[] final = [new("m1", 4, [])];
+
+        Assert.Empty(LostWriteCheck.Check(ops.List, final));
+    }
+
+    [Fact]
+    public void LostWriteCheck_KeyLaterPutWithoutLeaseThenGone_IsViolation()
+    {
+        var ops = new Ops().Put(0, 0, 10, "a", "1", 2).Put(1, 20, 30, "a", "2", 3);
+        MemberState[] final = [new("m1", 3, [])];
+
+        Assert.Contains(LostWriteCheck.Check(ops.List, final), v => v.Message.Contains("lost the acknowledged put of a=1", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void LostWriteCheck_MemberHoldingAnOlderValue_IsViolation()
     {
         var ops = new Ops().Put(0, 0, 10, "a", "1", 2).Put(0, 20, 30, "a", "2", 3);

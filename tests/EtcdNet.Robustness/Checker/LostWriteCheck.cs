@@ -6,7 +6,7 @@ namespace EtcdNet.Robustness.Checker;
 /// <summary>
 /// Checks that no acknowledged write was lost: every put a client saw succeed at revision R is, in each member's final
 /// state, either still there with its value at mod revision R, overwritten later (a higher mod revision), or deleted
-/// by an operation that may have come after it. Also checks that the members' final states agree with each other and
+/// by an operation that may have come after it (a delete, or a put attaching the key to a lease). Also checks that the members' final states agree with each other and
 /// with the replayed linearization at the same revision.
 /// </summary>
 public static class LostWriteCheck
@@ -96,10 +96,17 @@ public static class LostWriteCheck
             {
                 continue;
             }
+            // A later put that attaches the key to a lease hands its fate to that lease, which may be revoked.
             var deletes = op.Request switch
             {
                 DeleteRequest d => KeyRange.Contains(d.Key, d.RangeEnd, put.Key),
-                TxnRequest t => t.Success.Concat(t.Failure).OfType<TxnDelete>().Any(d => KeyRange.Contains(d.Key, d.RangeEnd, put.Key)),
+                PutRequest p => p.Key == put.Key && p.Lease != 0,
+                TxnRequest t => t.Success.Concat(t.Failure).Any(o => o switch
+                {
+                    TxnDelete d => KeyRange.Contains(d.Key, d.RangeEnd, put.Key),
+                    TxnPut p => p.Key == put.Key && p.Lease != 0,
+                    _ => false,
+                }),
                 _ => false,
             };
             if (deletes)
