@@ -115,7 +115,7 @@ public sealed class QuotaOverGrpcTests
         Assert.Equal(StatusCode.DataLoss, compact.StatusCode);
         var status = await m.CallAsync<StatusRequest, StatusResponse>("/etcdserverpb.Maintenance/Status", new StatusRequest());
         Assert.Equal(["alarm:CORRUPT "], status.Errors);
-        Assert.Contains("etcd_debugging_server_alarms{server_id=\"0\",alarm_type=\"CORRUPT\"} 1\n", m.Host.Server.Metrics.Registry.Expose(), StringComparison.Ordinal);
+        Assert.Contains("etcd_debugging_server_alarms{alarm_type=\"CORRUPT\",server_id=\"0\"} 1\n", m.Host.Server.Metrics.Registry.Expose(), StringComparison.Ordinal);
 
         await Alarm(m, AlarmRequest.Types.AlarmAction.Deactivate, 0, AlarmType.Corrupt);
         await Put(m, "a", "3");
