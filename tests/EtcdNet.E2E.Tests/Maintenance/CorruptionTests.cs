@@ -44,9 +44,11 @@ public sealed class CorruptionTests
         var follower = await CorruptFollowerAsync(cluster);
 
         follower.Launch();
-        await Eventually.TrueAsync(() => Task.FromResult(follower.Process!.HasExited), TimeSpan.FromSeconds(30), "the corrupted member to exit");
+        // Output is read asynchronously: it may trail the exit a little.
+        await Eventually.TrueAsync(() => Task.FromResult(follower.Process!.HasExited
+                && follower.Process.Output.Contains("found data inconsistency with peers", StringComparison.Ordinal)),
+            TimeSpan.FromSeconds(30), "the corrupted member to exit, saying it found data inconsistency");
         Assert.NotEqual(0, follower.Process!.ExitCode);
-        Assert.Contains("found data inconsistency with peers", follower.Process.Output, StringComparison.Ordinal);
     }
 
     [Fact]
