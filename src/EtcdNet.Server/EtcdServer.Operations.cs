@@ -46,9 +46,28 @@ public sealed partial class EtcdServer : ICompactable
 
     /// <summary>
     /// Restores the alarms, sets up the quota and, for a member restarting from its own data, runs the initial
-    /// corruption check; on a failed check the stores are closed and the start fails with etcd's message.
+    /// corruption check; on a bad compaction flag or a failed check the stores are closed and the start fails with
+    /// etcd's message.
     /// </summary>
     private void StartOperations(bool restarted)
+    {
+        try
+        {
+            BuildOperations(restarted);
+        }
+        catch
+        {
+            // Nothing is served yet: close what start opened, so the data dir is free for the next try.
+            AuthStore.Dispose();
+            Watchable.Dispose();
+            Kv.Dispose();
+            RaftLog.Dispose();
+            _backend.Dispose();
+            throw;
+        }
+    }
+
+    private void BuildOperations(bool restarted)
     {
         var autoCompaction = AutoCompaction.Parse(Options.AutoCompactionMode, Options.AutoCompactionRetention);
         Alarms = new AlarmStore(_backend, _logger);
@@ -68,17 +87,7 @@ public sealed partial class EtcdServer : ICompactable
             _logger);
         if (restarted && Options.InitialCorruptCheck)
         {
-            try
-            {
-                CorruptionChecker.CheckInitialAsync(Options.RequestTimeout, CancellationToken.None).GetAwaiter().GetResult();
-            }
-            catch
-            {
-                Kv.Dispose();
-                RaftLog.Dispose();
-                _backend.Dispose();
-                throw;
-            }
+            CorruptionChecker.CheckInitialAsync(Options.RequestTimeout, CancellationToken.None).GetAwaiter().GetResult();
         }
 
         bool IsLeader() => RaftLoop is { IsLeader: true };

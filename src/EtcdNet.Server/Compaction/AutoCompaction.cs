@@ -15,12 +15,12 @@ public sealed record AutoCompaction(string Mode, TimeSpan Period, long Revisions
     /// <summary>False when the retention is zero (etcd starts no compactor) or negative.</summary>
     public bool Enabled => Mode == ModeRevision ? Revisions > 0 : Period > TimeSpan.Zero;
 
-    /// <summary>Parses the two flags; throws <see cref="FormatException"/> with etcd's message when they are invalid.</summary>
+    /// <summary>Parses the two flags; throws <see cref="ArgumentException"/> with etcd's message when they are invalid.</summary>
     public static AutoCompaction Parse(string mode, string retention)
     {
         if (mode is not ("" or ModePeriodic or ModeRevision))
         {
-            throw new FormatException($"unknown auto-compaction-mode \"{mode}\"");
+            throw new ArgumentException($"unknown auto-compaction-mode \"{mode}\"");
         }
         if (string.IsNullOrEmpty(retention)) retention = "0";
         TimeSpan period = TimeSpan.Zero;
@@ -38,7 +38,7 @@ public sealed record AutoCompaction(string Mode, TimeSpan Period, long Revisions
             }
             catch (FormatException e)
             {
-                throw new FormatException($"error parsing CompactionRetention: {e.Message}");
+                throw new ArgumentException($"error parsing CompactionRetention: {e.Message}", e);
             }
             // A duration in revision mode is a number of revisions in etcd (its nanoseconds).
             if (mode == ModeRevision)
@@ -51,7 +51,7 @@ public sealed record AutoCompaction(string Mode, TimeSpan Period, long Revisions
         if (mode == "" && parsed.Period != TimeSpan.Zero)
         {
             // etcd accepts an empty mode only while nothing is to be compacted.
-            throw new FormatException("unsupported compaction mode ");
+            throw new ArgumentException("unsupported compaction mode ");
         }
         return parsed;
     }

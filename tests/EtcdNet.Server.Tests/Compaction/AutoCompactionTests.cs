@@ -1,4 +1,6 @@
 using EtcdNet.Server.Compaction;
+using EtcdNet.Server.Tests.Hosting;
+using EtcdNet.TestKit;
 
 namespace EtcdNet.Server.Tests.Compaction;
 
@@ -32,5 +34,14 @@ public sealed class AutoCompactionTests
     [InlineData("periodic", "abc", "error parsing CompactionRetention: time: invalid duration \"abc\"")]
     [InlineData("hourly", "1", "unknown auto-compaction-mode \"hourly\"")]
     public void Parse_Invalid_FailsWithEtcdsMessage(string mode, string retention, string message) =>
-        Assert.Equal(message, Assert.Throws<FormatException>(() => AutoCompaction.Parse(mode, retention)).Message);
+        Assert.Equal(message, Assert.Throws<ArgumentException>(() => AutoCompaction.Parse(mode, retention)).Message);
+
+    [Fact]
+    public async Task Start_BadRetention_FailsBeforeCreatingTheDataDir()
+    {
+        using var dir = new TempDir();
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => InProcessMember.StartAsync(o => o with { AutoCompactionRetention = "5x" }, dir));
+        Assert.Equal("error parsing CompactionRetention: time: unknown unit \"x\" in duration \"5x\"", error.Message);
+        Assert.False(Directory.Exists(Path.Combine(dir.Path, "member")));
+    }
 }
