@@ -41,6 +41,8 @@ public sealed partial class EtcdServer
     public static EtcdServer Start(ServerOptions options, ILoggerFactory loggers, TimeProvider? time = null)
     {
         time ??= TimeProvider.System;
+        // Bad --auto-compaction-* flags fail start before anything is created, as in etcd.
+        Compaction.AutoCompaction.Parse(options.AutoCompactionMode, options.AutoCompactionRetention);
         var logger = loggers.CreateLogger("etcdserver");
         var memberDir = Path.Combine(options.DataDir, "member");
         Directory.CreateDirectory(Path.Combine(memberDir, "snap"));
