@@ -38,8 +38,10 @@ public sealed class AutoCompactionTests
             await using (member)
             {
                 member.Launch();
-                // Output is read asynchronously: it may trail the exit a little.
-                await Eventually.TrueAsync(() => Task.FromResult(member.Process!.HasExited && member.Process.Output.Contains(message, StringComparison.Ordinal)),
+                // Output is read asynchronously: it may trail the exit a little. etcdnet logs JSON, quotes escaped.
+                bool Said(string output) => output.Contains(message, StringComparison.Ordinal)
+                    || output.Contains(message.Replace("\"", "\\\"", StringComparison.Ordinal), StringComparison.Ordinal);
+                await Eventually.TrueAsync(() => Task.FromResult(member.Process!.HasExited && Said(member.Process.Output)),
                     TimeSpan.FromSeconds(30), $"{kind} to exit saying {message}");
                 Assert.NotEqual(0, member.Process!.ExitCode);
             }
