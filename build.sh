@@ -20,6 +20,7 @@ need_packages() {
   command -v etcdctl >/dev/null 2>&1 || missing+=(etcd-client)
   command -v etcd >/dev/null 2>&1 || missing+=(etcd-server)
   command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
+  command -v sqlite3 >/dev/null 2>&1 || missing+=(sqlite3)   # the corruption tests edit a stopped member's backend
   if [ ${#missing[@]} -gt 0 ]; then
     local sudo=""
     [ "$(id -u)" -ne 0 ] && sudo="sudo"

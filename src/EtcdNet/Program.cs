@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using EtcdNet.Configuration;
 using EtcdNet.Logging;
 using EtcdNet.Server;
+using EtcdNet.Server.Corruption;
 using EtcdNet.Server.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -58,8 +59,9 @@ internal static class Program
         {
             host = await EtcdServerHost.StartAsync(options, loggers).ConfigureAwait(false);
         }
-        // ArgumentException: a setting only the server can judge, such as a bad --auth-token.
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
+        // A setting only the server can judge (a bad --auth-token) or a failed initial corruption check.
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException
+            or DataInconsistencyException)
         {
             Log.StartFailed(logger, e);
             return 1;
