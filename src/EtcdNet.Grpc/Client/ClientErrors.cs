@@ -63,6 +63,13 @@ internal static class ClientErrors
 
     private static RpcException FromStreamReset(long http2ErrorCode) => http2ErrorCode switch
     {
+        // SocketsHttpHandler drops a RST_STREAM(NO_ERROR) that follows a complete response (RFC 9113 8.1, what
+        // Kestrel and grpc-go servers send when the client has not half-closed), so NO_ERROR only reaches us when
+        // the server sent GOAWAY(NO_ERROR) and closed the connection: a graceful shutdown. The handler reports
+        // that close even over a response whose trailers already arrived, as long as our request side is still
+        // open (a duplex call), so the server's own status is lost. grpc-go's client ends streams on a connection
+        // the server closed with Unavailable, and so do we.
+        0x0 => new RpcException(StatusCode.Unavailable, "the server closed the connection (GOAWAY with error code NO_ERROR)"),
         0x7 => new RpcException(StatusCode.Unavailable, "stream terminated by RST_STREAM with error code: REFUSED_STREAM"),
         0x8 => new RpcException(StatusCode.Cancelled, "stream terminated by RST_STREAM with error code: CANCEL"),
         0xb => new RpcException(StatusCode.ResourceExhausted, "stream terminated by RST_STREAM with error code: ENHANCE_YOUR_CALM"),
