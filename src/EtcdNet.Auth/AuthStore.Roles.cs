@@ -53,10 +53,7 @@ public sealed partial class AuthStore
             AuthBuckets.DeleteRole(_backend.BatchTx, r.Role);
             foreach (User user in _users.Values.Where(u => u.Roles.Contains(r.Role)).ToList())
             {
-                User updated = user.Clone();
-                updated.Roles.Clear();
-                updated.Roles.AddRange(user.Roles.Where(x => x != r.Role));
-                PutUser(updated);
+                PutUserWithoutRole(user, r.Role);
             }
             CommitRevision();
             RefreshPermissions();

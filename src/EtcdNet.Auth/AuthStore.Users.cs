@@ -100,14 +100,20 @@ public sealed partial class AuthStore
             if (_enabled && r.Name == RootUser && r.Role == RootRole) throw new AuthException(AuthError.InvalidAuthMgmt);
             if (!_users.TryGetValue(r.Name, out User? user)) throw new AuthException(AuthError.UserNotFound);
             if (!user.Roles.Contains(r.Role)) throw new AuthException(AuthError.RoleNotGranted);
-            User updated = user.Clone();
-            updated.Roles.Clear();
-            updated.Roles.AddRange(user.Roles.Where(x => x != r.Role));
-            PutUser(updated);
+            PutUserWithoutRole(user, r.Role);
             CommitRevision();
             RefreshPermissions();
         }
         return new AuthUserRevokeRoleResponse();
+    }
+
+    /// <summary>Stores a copy of the user without the role (the records in memory are never changed in place).</summary>
+    private void PutUserWithoutRole(User user, string role)
+    {
+        User updated = user.Clone();
+        updated.Roles.Clear();
+        updated.Roles.AddRange(user.Roles.Where(x => x != role));
+        PutUser(updated);
     }
 
     /// <summary>A user's roles, sorted.</summary>
