@@ -1,10 +1,11 @@
 using System.Globalization;
 using System.Text;
 
-namespace EtcdNet.Proxy;
+namespace EtcdNet;
 
-/// <summary>Go's %q for strings (strconv.Quote), which etcd's proxy uses to wrap error text in its answers.</summary>
-public static class GoQuote
+/// <summary>Go's %q for strings (strconv.Quote), which etcd uses to wrap names and error text in its messages.</summary>
+/// <remarks>Compiled into each assembly that needs it (see src/Shared), so it is internal.</remarks>
+internal static class GoQuote
 {
     /// <summary>The text in double quotes with quotes, backslashes and unprintable characters escaped.</summary>
     public static string Quote(string text)

@@ -1,17 +1,25 @@
 using System.Globalization;
 using System.Text;
 
-namespace EtcdNet.Proxy;
+namespace EtcdNet;
 
 /// <summary>Go's time.Duration text: parsing as time.ParseDuration does and printing as Duration.String does.</summary>
 /// <remarks>
-/// The control API's answers ("added send latency 5s±100ms ...") and its errors are what etcd's proxy prints, and
-/// scripts written against etcd's proxy match on them, so durations read and print exactly as Go's do.
+/// etcd's flags, its retention and token options, and its proxy's answers ("added send latency 5s±100ms ...") are
+/// Go durations, and scripts match on its error texts, so durations read and print exactly as Go's do.
 /// Go counts nanoseconds; TimeSpan holds 100 ns ticks, so anything finer is rounded down to a tick.
+/// Compiled into each assembly that needs it (see src/Shared), so it is internal.
 /// </remarks>
-public static class GoDuration
+internal static class GoDuration
 {
     private const long NanosPerTick = 100;
+
+    /// <summary>As <see cref="TryParse(string, out TimeSpan, out string)"/>, throwing a FormatException with Go's text.</summary>
+    public static TimeSpan Parse(string text) =>
+        TryParse(text, out var value, out var error) ? value : throw new FormatException(error);
+
+    /// <summary>As <see cref="TryParse(string, out TimeSpan, out string)"/>, without the error text.</summary>
+    public static bool TryParse(string text, out TimeSpan value) => TryParse(text, out value, out _);
 
     /// <summary>Parses "5s", "1.5h", "100ms", "-2m3s"; the error text is Go's, e.g. time: invalid duration "abc".</summary>
     public static bool TryParse(string text, out TimeSpan value, out string error)
