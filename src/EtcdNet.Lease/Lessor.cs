@@ -24,6 +24,14 @@ public sealed class Lessor
     private readonly TimeProvider _time;
     private readonly LessorOptions _options;
     private bool _primary;
+    private long _granted, _revoked, _renewed;
+
+    /// <summary>Leases granted, revoked and renewed since start (etcd's etcd_debugging_lease_*_total).</summary>
+    public long GrantedTotal => Interlocked.Read(ref _granted);
+
+    public long RevokedTotal => Interlocked.Read(ref _revoked);
+
+    public long RenewedTotal => Interlocked.Read(ref _renewed);
 
     /// <summary>Restores the leases the backend holds; their keys are attached again as the kv store reopens.</summary>
     public Lessor(Backend backend, TimeProvider time, LessorOptions? options = null)
@@ -74,6 +82,7 @@ public sealed class Lessor
             if (_primary) lease.Expiry = _time.GetUtcNow() + TimeSpan.FromSeconds(lease.Ttl);
             _leases[id] = lease;
             Persist(lease);
+            Interlocked.Increment(ref _granted);
             return lease;
         }
     }
@@ -88,6 +97,7 @@ public sealed class Lessor
         {
             if (!_leases.Remove(id, out var lease)) throw new LeaseNotFoundException(id);
             _backend.BatchTx.Delete(Buckets.Lease, LeaseKey.Encode(id));
+            Interlocked.Increment(ref _revoked);
             var keys = lease.Keys.ToList();
             keys.Sort(ByteArrayComparer.Instance);
             return keys;
@@ -138,6 +148,7 @@ public sealed class Lessor
             if (!_leases.TryGetValue(id, out var lease) || lease.Expiry <= now) throw new LeaseNotFoundException(id);
             lease.RemainingTtl = 0;
             lease.Expiry = now + TimeSpan.FromSeconds(lease.Ttl);
+            Interlocked.Increment(ref _renewed);
             return lease.Ttl;
         }
     }

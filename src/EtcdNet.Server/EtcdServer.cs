@@ -31,6 +31,9 @@ public sealed partial class EtcdServer : IAsyncDisposable
     private ApplyLoop _apply = null!;
     private LeaseExpiry _leaseExpiry = null!;
 
+    /// <summary>Expired leases this member proposed to revoke while it led.</summary>
+    public long LeasesExpiredTotal => _leaseExpiry?.ExpiredTotal ?? 0;
+
     public ServerOptions Options { get; }
 
     /// <summary>What /metrics exposes for this member.</summary>

@@ -22,6 +22,11 @@ public sealed partial class LeaseExpiry : IAsyncDisposable
         _timer = time.CreateTimer(_ => Tick(), null, Interval, Interval);
     }
 
+    private long _expired;
+
+    /// <summary>Expired leases this member proposed to revoke (etcd's etcd_server_lease_expired_total).</summary>
+    public long ExpiredTotal => Interlocked.Read(ref _expired);
+
     private void Tick()
     {
         // One pass at a time: a slow apply must not pile up overlapping passes.
@@ -30,6 +35,7 @@ public sealed partial class LeaseExpiry : IAsyncDisposable
         {
             foreach (var id in _server.Lessor.TakeExpired())
             {
+                Interlocked.Increment(ref _expired);
                 _ = RevokeAsync(id);
             }
         }

@@ -82,6 +82,11 @@ public sealed class EtcdMetrics
         r.GaugeFunc("etcd_debugging_mvcc_slow_watcher_total", "Total number of unsynced slow watchers.", () => server.Watchable.SlowWatcherCount);
         r.GaugeFunc("etcd_debugging_mvcc_pending_events_total", "Total number of pending events to be sent.", () => server.Watchable.PendingEventCount);
 
+        r.CounterFunc("etcd_debugging_lease_granted_total", "The total number of granted leases.", () => server.Lessor.GrantedTotal);
+        r.CounterFunc("etcd_debugging_lease_revoked_total", "The total number of revoked leases.", () => server.Lessor.RevokedTotal);
+        r.CounterFunc("etcd_debugging_lease_renewed_total", "The number of renewed leases seen by the leader.", () => server.Lessor.RenewedTotal);
+        r.CounterFunc("etcd_server_lease_expired_total", "The total number of expired leases.", () => server.LeasesExpiredTotal);
+
         RegisterPeer(r, "etcd_network_peer_sent_bytes_total", "The total number of bytes sent to peers.", "To", server, s => s.SentBytes);
         RegisterPeer(r, "etcd_network_peer_received_bytes_total", "The total number of bytes received from peers.", "From", server, s => s.ReceivedBytes);
         RegisterPeer(r, "etcd_network_peer_sent_failures_total", "The total number of send failures from peers.", "To", server, s => s.SentFailures);

@@ -47,6 +47,25 @@ public sealed class MetricsEndpointTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Metrics_LeaseGrantRenewRevoke_CountersRise()
+    {
+        await using var member = await InProcessMember.StartAsync();
+        await member.Host.Server.WaitForLeaderAsync(new CancellationTokenSource(TimeSpan.FromSeconds(10)).Token);
+        var url = member.Host.ClientUrls[0];
+        var before = await Scrape.GetAsync(url);
+
+        var grant = await member.CallAsync<LeaseGrantRequest, LeaseGrantResponse>("/etcdserverpb.Lease/LeaseGrant", new LeaseGrantRequest { TTL = 60 });
+        member.Host.Server.Lessor.Renew(grant.ID); // a keepalive, as the leader's lessor sees it
+        await member.CallAsync<LeaseRevokeRequest, LeaseRevokeResponse>("/etcdserverpb.Lease/LeaseRevoke", new LeaseRevokeRequest { ID = grant.ID });
+        var after = await Scrape.GetAsync(url);
+
+        Assert.Equal(before["etcd_debugging_lease_granted_total"] + 1, after["etcd_debugging_lease_granted_total"]);
+        Assert.Equal(before["etcd_debugging_lease_renewed_total"] + 1, after["etcd_debugging_lease_renewed_total"]);
+        Assert.Equal(before["etcd_debugging_lease_revoked_total"] + 1, after["etcd_debugging_lease_revoked_total"]);
+        Assert.Equal(0, after["etcd_server_lease_expired_total"]);
+    }
+
+    [Fact]
     public async Task Metrics_BackendCommit_IsObserved()
     {
         await using var member = await InProcessMember.StartAsync();
