@@ -81,7 +81,7 @@ public sealed partial class EtcdServer : ICompactable
             () => Alarms.Get(AlarmType.None).Select(a => (new[] { EtcdMetrics.MemberIdLabel(a.MemberID), AlarmStore.AlarmName(a.Alarm) }, 1.0))));
 
         CorruptionChecker = new CorruptionChecker(MemberId, Kv.HashByRevision,
-            new ClientUrlHashSource(Cluster, Options.RequestTimeout, _logger),
+            new PeerUrlHashSource(Cluster, Options.RequestTimeout, _logger),
             LinearizableReadAsync,
             (alarm, ct) => ProposeAsync(new InternalRaftRequest { Alarm = alarm }, ct),
             _logger);
@@ -113,5 +113,17 @@ public sealed partial class EtcdServer : ICompactable
         catch (OperationCanceledException)
         {
         }
+    }
+
+    /// <summary>
+    /// etcd's HashKV: the key space's checksum up to a revision, equal on members with the same history. Served to
+    /// clients by the Maintenance service and to peers on the peer listener (for the corruption checks).
+    /// </summary>
+    public async Task<HashKVResponse> HashKVAsync(long revision, CancellationToken ct)
+    {
+        KvHash hash = await Task.Run(() => Kv.HashByRevision(revision), ct).ConfigureAwait(false);
+        var header = new ResponseHeader { Revision = hash.Revision };
+        FillHeader(header);
+        return new HashKVResponse { Header = header, Hash = hash.Hash, CompactRevision = hash.CompactRevision };
     }
 }

@@ -49,6 +49,7 @@ public sealed partial class EtcdServer : IRaftHost, IRaftMessageHandler
             LocalPeerUrls = self?.PeerUrls ?? Options.InitialAdvertisePeerUrls,
             SnapshotDirectory = Path.Combine(Options.DataDir, "member", "snap"),
             CurrentMembers = () => Cluster.Members,
+            HashKV = HashKVAsync,
             OpenSnapshotData = OpenSnapshotDb,
             RoundTripObserved = Metrics.ObservePeerRoundTrip,
         }, this, _logger);

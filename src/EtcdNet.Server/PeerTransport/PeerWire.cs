@@ -12,6 +12,7 @@ internal static class PeerWire
     public const string SnapshotPath = "/" + Service + "/Snapshot";
     public const string ProbePath = "/" + Service + "/Probe";
     public const string MembersPath = "/" + Service + "/Members";
+    public const string HashKVPath = "/" + Service + "/HashKV";
 
     // rafthttp's header names, lower-cased as HTTP/2 requires.
     public const string ClusterIdHeader = "x-etcd-cluster-id";

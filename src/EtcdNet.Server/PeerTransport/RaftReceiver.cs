@@ -23,6 +23,8 @@ internal sealed class RaftReceiver(RaftTransport transport)
             PeerWire.Bytes, PeerWire.Bytes, static (_, _) => ValueTask.FromResult(ReadOnlyMemory<byte>.Empty));
         registry.AddUnary<MemberListRequest, MemberListResponse>(PeerWire.Service, "Members",
             ProtoMarshaller.For<MemberListRequest>(), ProtoMarshaller.For<MemberListResponse>(), Members);
+        registry.AddUnary<HashKVRequest, HashKVResponse>(PeerWire.Service, "HashKV",
+            ProtoMarshaller.For<HashKVRequest>(), ProtoMarshaller.For<HashKVResponse>(), HashKVAsync);
     }
 
     private async Task StreamAsync(IAsyncStreamReader<MessageBatch> requests, IServerStreamWriter<MessageBatch> responses,
@@ -164,6 +166,23 @@ internal sealed class RaftReceiver(RaftTransport transport)
         }
 
         return ValueTask.FromResult(response);
+    }
+
+    /// <summary>
+    /// A peer's corruption check asking for this member's HashKV. Peers are trusted as for raft traffic, so this needs
+    /// no client login when auth is on; errors carry etcd's texts, which the checker reads (compacted, future revision).
+    /// </summary>
+    private async ValueTask<HashKVResponse> HashKVAsync(HashKVRequest request, CallContext context)
+    {
+        var hashKV = _options.HashKV ?? throw new RpcException(StatusCode.Unavailable, "hash is not available");
+        try
+        {
+            return await hashKV(request.Revision, context.CancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not RpcException && !context.CancellationToken.IsCancellationRequested)
+        {
+            throw Errors.ErrorMapping.ToRpcException(e);
+        }
     }
 
     /// <summary>Refuses a call from another cluster, from a removed member, or meant for another member; returns the sender.</summary>

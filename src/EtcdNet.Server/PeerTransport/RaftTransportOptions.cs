@@ -27,6 +27,9 @@ public sealed class RaftTransportOptions
     /// <summary>The members this member knows, served to a joining member; null leaves the Members call unavailable.</summary>
     public Func<IReadOnlyList<Member>>? CurrentMembers { get; init; }
 
+    /// <summary>This member's HashKV at a revision, answered to peers' corruption checks (etcd's /members/hashkv).</summary>
+    public Func<long, CancellationToken, Task<Api.Etcdserverpb.HashKVResponse>>? HashKV { get; init; }
+
     /// <summary>Called with each measured round trip to a peer (feeds etcd_network_peer_round_trip_time_seconds).</summary>
     public Action<ulong, TimeSpan>? RoundTripObserved { get; init; }
 

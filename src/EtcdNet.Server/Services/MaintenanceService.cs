@@ -75,13 +75,8 @@ public sealed class MaintenanceService(EtcdServer server)
     }
 
     /// <summary>etcd's HashKV: the key bucket's checksum up to a revision, equal on members with the same history.</summary>
-    public async ValueTask<HashKVResponse> HashKV(HashKVRequest request, CallContext context)
-    {
-        KvHash hash = await Task.Run(() => server.Kv.HashByRevision(request.Revision), context.CancellationToken).ConfigureAwait(false);
-        var header = new ResponseHeader { Revision = hash.Revision };
-        server.FillHeader(header);
-        return new HashKVResponse { Header = header, Hash = hash.Hash, CompactRevision = hash.CompactRevision };
-    }
+    public async ValueTask<HashKVResponse> HashKV(HashKVRequest request, CallContext context) =>
+        await server.HashKVAsync(request.Revision, context.CancellationToken).ConfigureAwait(false);
 
     /// <summary>etcd's Hash: a checksum of the whole backend (every bucket but the consistent index).</summary>
     public async ValueTask<HashResponse> Hash(HashRequest request, CallContext context)

@@ -1,31 +1,31 @@
 using EtcdNet.Api.Etcdserverpb;
 using EtcdNet.Grpc;
 using EtcdNet.Server.Membership;
+using EtcdNet.Server.PeerTransport;
 using EtcdNet.Server.Services;
 using Microsoft.Extensions.Logging;
 
 namespace EtcdNet.Server.Corruption;
 
 /// <summary>
-/// Fetches peers' hashes with the ordinary Maintenance.HashKV call on their client URLs (etcd asks the peer
-/// listener's /members/hashkv; the client API answers the same thing and needs nothing new on the peer side).
-/// Each member's URLs are tried in turn until one answers.
+/// Fetches peers' hashes from their peer listeners, as etcd asks /members/hashkv: the client API would need a login
+/// once auth is on. Each member's peer URLs are tried in turn until one answers.
 /// </summary>
-public sealed partial class ClientUrlHashSource(RaftCluster cluster, TimeSpan timeout, ILogger logger) : IPeerHashSource
+public sealed partial class PeerUrlHashSource(RaftCluster cluster, TimeSpan timeout, ILogger logger) : IPeerHashSource
 {
     public async Task<IReadOnlyList<PeerHash>> FetchAsync(long revision, CancellationToken ct)
     {
         var answers = new List<PeerHash>();
-        foreach (var member in cluster.Members.Where(m => m.Id != cluster.LocalId && m.ClientUrls.Count > 0))
+        foreach (var member in cluster.Members.Where(m => m.Id != cluster.LocalId && m.PeerUrls.Count > 0))
         {
             Exception? last = null;
             HashKVResponse? response = null;
-            foreach (var url in member.ClientUrls)
+            foreach (var url in member.PeerUrls)
             {
                 try
                 {
                     using var channel = new GrpcChannel(new Uri(url));
-                    response = await channel.UnaryAsync("/etcdserverpb.Maintenance/HashKV", new HashKVRequest { Revision = revision },
+                    response = await channel.UnaryAsync(PeerWire.HashKVPath, new HashKVRequest { Revision = revision },
                         ProtoMarshaller.For<HashKVRequest>(), ProtoMarshaller.For<HashKVResponse>(), timeout: timeout, ct: ct).ConfigureAwait(false);
                     break;
                 }
@@ -35,7 +35,7 @@ public sealed partial class ClientUrlHashSource(RaftCluster cluster, TimeSpan ti
                     LogFailed(logger, $"{cluster.LocalId:x}", revision, url, e.Message);
                 }
             }
-            answers.Add(new PeerHash(member.Id, member.ClientUrls, response, response is null ? last : null));
+            answers.Add(new PeerHash(member.Id, member.PeerUrls, response, response is null ? last : null));
         }
         return answers;
     }
