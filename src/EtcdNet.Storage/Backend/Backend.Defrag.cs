@@ -26,6 +26,7 @@ public sealed partial class Backend
                 Failpoints.Failpoint.Hit("defragBeforeCopy");
                 _writer.Exec("VACUUM");
                 _writer.Exec("PRAGMA wal_checkpoint(TRUNCATE)");
+                RefreshSize();
             }
             finally
             {
