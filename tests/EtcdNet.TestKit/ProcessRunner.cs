@@ -118,11 +118,16 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Kills and releases the process; a second call does nothing, so a failed start's own clean-up and its
+    /// owner's do not hide the error that caused them.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         await KillAsync().ConfigureAwait(false);
         _process.Dispose();
     }
+
+    private int _disposed;
 
     private void Append(string? line)
     {
