@@ -26,7 +26,6 @@ public sealed partial class Backend
                 Failpoints.Failpoint.Hit("defragBeforeCopy");
                 _writer.Exec("VACUUM");
                 _writer.Exec("PRAGMA wal_checkpoint(TRUNCATE)");
-                RefreshSize();
             }
             finally
             {

@@ -75,7 +75,6 @@ public sealed partial class Backend
                 File.Delete(Path + "-wal");
                 File.Delete(Path + "-shm");
                 _writer = OpenWriter();
-                RefreshSize();
             }
             finally
             {

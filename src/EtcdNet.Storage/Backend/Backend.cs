@@ -26,10 +26,6 @@ public sealed partial class Backend : IDisposable
     private TxBuffer _pending = new();
     private TxBuffer? _committing;
 
-    // The file's size changes only when the writer commits, defragments or restores; readers of Size (the quota
-    // check on every write, metrics, status) read this copy instead of querying SQLite each time.
-    private long _size;
-
     private int _lockDepth;
     private int _idleCount;
     private volatile bool _disposed;
@@ -39,7 +35,6 @@ public sealed partial class Backend : IDisposable
         Path = path;
         _options = options;
         _writer = OpenWriter();
-        RefreshSize();
         BatchTx = new BatchTx(this);
         if (options.BatchInterval > TimeSpan.Zero)
         {
@@ -57,11 +52,14 @@ public sealed partial class Backend : IDisposable
     public BatchTx BatchTx { get; }
 
     /// <summary>Total size of the database in bytes (pages allocated, including free ones), as etcd's dbSize.</summary>
-    public long Size => Volatile.Read(ref _size);
-
-    /// <summary>Re-reads the file's size through the writer's session; called with the write lock held.</summary>
-    private void RefreshSize() =>
-        Volatile.Write(ref _size, _writer.QueryInt64("PRAGMA page_count") * _writer.QueryInt64("PRAGMA page_size"));
+    public long Size
+    {
+        get
+        {
+            using ReadTx tx = ConcurrentReadTx();
+            return tx.Session.QueryInt64("PRAGMA page_count") * tx.Session.QueryInt64("PRAGMA page_size");
+        }
+    }
 
     /// <summary>Bytes in use: (page_count - freelist_count) * page_size, as etcd's dbSizeInUse.</summary>
     public long SizeInUse
@@ -261,7 +259,6 @@ public sealed partial class Backend : IDisposable
             {
                 batch.WriteTo(_writer);
                 _writer.CommitTx();
-                RefreshSize();
                 _options.CommitObserved?.Invoke(System.Diagnostics.Stopwatch.GetElapsedTime(started));
             }
             catch
